@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../util/rng.js';
+import { gatherPixels, pixelsPerImage, type ImageSet } from '../data/dataset.js';
+import { klStandardNormal, logDiagNormalFromEps, logStandardNormal, reconstructionNll } from '../model/loss.js';
+import type { Loss } from '../model/io.js';
+import { type Vae } from '../model/vae.js';
+
+/** Yields [start, end) batch bounds over n items. */
+export function* batches(n: number, size: number): Generator<[number, number]> {
+  for (let s = 0; s < n; s += size) yield [s, Math.min(n, s + size)];
+}
+
+function batchTensor(set: ImageSet, start: number, end: number): tf.Tensor2D {
+  const d = pixelsPerImage(set);
+  return tf.tensor2d(set.pixels.subarray(start * d, end * d), [end - start, d]);
+}
+
+/**
+ * The negative ELBO on a set, in nats per image: reconstruction (one sampled z
+ * per image) plus KL, each summed over pixels or dims and averaged over images.
+ */
+export async function evaluateElbo(vae: Vae, set: ImageSet, opts: { batchSize?: number; seed?: number } = {}): Promise<Loss> {
+  const size = opts.batchSize ?? 500;
+  const rng = new Rng(opts.seed ?? 1234);
+  let rec = 0;
+  let kl = 0;
+  for (const [s, e] of batches(set.count, size)) {
+    const sums = tf.tidy(() => {
+      const x = batchTensor(set, s, e);
+      const { mean, logVar } = vae.encode(x);
+      const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', rng.seed());
+      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
+      return tf.stack([tf.sum(reconstructionNll(vae.config, vae.decodeLogits(z), x)), tf.sum(klStandardNormal(mean, logVar))]);
+    });
+    const [r, k] = await sums.data();
+    sums.dispose();
+    rec += r!;
+    kl += k!;
+    await new Promise((r) => setImmediate(r));
+  }
+  return { total: (rec + kl) / set.count, recon: rec / set.count, kl: kl / set.count };
+}
+
+/**
+ * The importance-weighted bound with k samples, as an estimate of −log p(x) in
+ * nats per image: −mean over x of log (1/k Σᵢ p(x|zᵢ)p(zᵢ)/q(zᵢ|x)). k = 1 is
+ * the −ELBO; larger k tightens it.
+ */
+export async function evaluateIwae(vae: Vae, set: ImageSet, k: number, opts: { seed?: number; limit?: number } = {}): Promise<number> {
+  const rng = new Rng(opts.seed ?? 4321);
+  const n = Math.min(set.count, opts.limit ?? set.count);
+  // Bound the activations: k·b rows of pixels at a time.
+  const b = Math.max(1, Math.floor(4096 / k));
+  let total = 0;
+  for (const [s, e] of batches(n, b)) {
+    const sum = tf.tidy(() => {
+      const rows = e - s;
+      const x = batchTensor(set, s, e);
+      const { mean, logVar } = vae.encode(x);
+      const d = vae.config.latentDim;
+      const eps = tf.randomNormal([k, rows, d], 0, 1, 'float32', rng.seed());
+      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)).reshape([k * rows, d]) as tf.Tensor2D;
+      const xk = tf.tile(x, [k, 1]) as tf.Tensor2D;
+      const lvk = tf.tile(logVar, [k, 1]) as tf.Tensor2D;
+      const logPx = tf.neg(reconstructionNll(vae.config, vae.decodeLogits(z), xk));
+      const logW = tf.sub(tf.add(logPx, logStandardNormal(z)), logDiagNormalFromEps(eps.reshape([k * rows, d]) as tf.Tensor2D, lvk));
+      const ll = tf.sub(tf.logSumExp(logW.reshape([k, rows]), 0), Math.log(k));
+      return tf.neg(tf.sum(ll));
+    });
+    total += (await sum.data())[0]!;
+    sum.dispose();
+    await new Promise((r) => setImmediate(r));
+  }
+  return total / n;
+}
+
+/** Test-set indices → a contiguous ImageSet (copying the pixels). */
+export function subset(set: ImageSet, indices: number[]): ImageSet {
+  return {
+    count: indices.length,
+    height: set.height,
+    width: set.width,
+    pixels: gatherPixels(set, indices),
+    labels: set.labels ? Int32Array.from(indices, (i) => set.labels![i]!) : null,
+  };
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Activation } from './config.js';
+
+export type DenseActivation = Activation | 'linear';
+
+function activate(z: tf.Tensor2D, act: DenseActivation): tf.Tensor2D {
+  switch (act) {
+    case 'linear':
+      return z;
+    case 'relu':
+      return tf.relu(z);
+    case 'tanh':
+      return tf.tanh(z);
+    case 'elu':
+      return tf.elu(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+  }
+}
+
+/** d act / d z written in terms of the output y, so the pre-activation need not be kept. */
+function activationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, act: DenseActivation): tf.Tensor2D {
+  switch (act) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return tf.mul(dy, tf.step(y));
+    case 'tanh':
+      return tf.mul(dy, tf.sub(1, tf.square(y)));
+    case 'elu':
+      return tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1))) as tf.Tensor2D;
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+  }
+}
+
+/**
+ * y = act(x·W + b) with a hand-written gradient that transposes explicitly
+ * before each matMul. The stock MatMul gradient asks for A·Bᵀ and Aᵀ·B, which
+ * the wasm backend runs about 15× slower than a plain A·B; a transpose is a
+ * cheap copy. `inputGrad: false` skips dx for the first layer, whose input is
+ * data and never needs a gradient.
+ *
+ * The maths is exactly a tfjs Dense layer's, so the same weights load as a
+ * standard Layers model anywhere.
+ */
+export function dense(
+  x: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  act: DenseActivation,
+  inputGrad = true,
+): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x2, w2, bi, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const y = activate(tf.add(tf.matMul(x2, w2), bi) as tf.Tensor2D, act);
+    save([x2, w2, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const dz = activationGrad(dy as tf.Tensor2D, ys, act);
+        const dw = tf.matMul(tf.transpose(xs), dz);
+        const db = tf.sum(dz, 0);
+        const dx = inputGrad ? tf.matMul(dz, tf.transpose(ws)) : tf.zerosLike(xs);
+        return [dx, dw, db];
+      },
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor2D;
+}

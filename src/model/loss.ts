@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from './config.js';
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * −log p(x|z) for a Bernoulli decoder, per example, summed over pixels:
+ * the stable cross-entropy with logits, max(l,0) − l·x + log(1 + e^−|l|).
+ * Written with a custom gradient, σ(l) − x, which is both exact and cheap.
+ */
+export function bernoulliNll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [l, xi, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([l, xi]);
+    const perPixel = tf.add(tf.sub(tf.relu(l), tf.mul(l, xi)), tf.softplus(tf.neg(tf.abs(l))));
+    return {
+      value: tf.sum(perPixel, 1),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [ls, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const g = tf.mul(tf.sub(tf.sigmoid(ls), xs), tf.expandDims(dy as tf.Tensor1D, 1));
+        return [g, tf.zerosLike(xs)];
+      },
+    };
+  });
+  return op(logits, x) as tf.Tensor1D;
+}
+
+/**
+ * −log N(x; μ, σ²I) per example, summed over pixels, with μ = sigmoid(logits)
+ * and σ fixed: ‖x − μ‖²/(2σ²) + D(log σ + ½ log 2π). The constant is kept so the
+ * figure is a true negative log-density in nats (it can be negative).
+ */
+export function gaussianNll(logits: tf.Tensor2D, x: tf.Tensor2D, sigma: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const d = logits.shape[1];
+    const sq = tf.sum(tf.squaredDifference(x, tf.sigmoid(logits)), 1);
+    return tf.add(tf.div(sq, 2 * sigma * sigma), d * (Math.log(sigma) + HALF_LOG_2PI));
+  });
+}
+
+/** −log p(x|z) per example under the model's likelihood. */
+export function reconstructionNll(cfg: ModelConfig, logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+  return cfg.likelihood === 'bernoulli' ? bernoulliNll(logits, x) : gaussianNll(logits, x, cfg.sigma);
+}
+
+/** KL(q(z|x) ‖ N(0, I)) per example, summed over latent dims. */
+export function klStandardNormal(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mean)), tf.add(1, logVar)), 1)));
+}
+
+/** log N(z; 0, I) per row. */
+export function logStandardNormal(z: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.add(tf.mul(0.5, tf.sum(tf.square(z), 1)), z.shape[1] * HALF_LOG_2PI)) as tf.Tensor1D);
+}
+
+/** log N(z; μ, diag(e^logVar)) per row, given ε = (z − μ)/σ. */
+export function logDiagNormalFromEps(eps: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() =>
+    tf.neg(tf.add(tf.mul(0.5, tf.sum(tf.add(tf.square(eps), logVar), 1)), eps.shape[1] * HALF_LOG_2PI)) as tf.Tensor1D,
+  );
+}

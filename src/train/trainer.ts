@@ -1,0 +1,209 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
+import { UserError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import { gatherPixels, headOf, pixelsPerImage, type Dataset } from '../data/dataset.js';
+import { klWeightAt, type TrainConfig } from '../model/config.js';
+import { klStandardNormal, reconstructionNll } from '../model/loss.js';
+import { saveModel, type EpochRecord, type Loss, type Manifest } from '../model/io.js';
+import { sampleZ, type Vae } from '../model/vae.js';
+import { evaluateElbo } from '../latent/evaluate.js';
+import { PauseGate } from './pause-gate.js';
+
+export interface BatchProgress {
+  epoch: number;
+  /** The last epoch this run will reach. */
+  lastEpoch: number;
+  batch: number;
+  batches: number;
+  /** Losses of the latest batch, in nats per image. */
+  loss: Loss;
+  klWeight: number;
+  samplesPerSecond: number;
+  /** Seconds to the end of the run, from the speed so far. */
+  etaSeconds: number;
+}
+
+export interface TrainOptions {
+  vae: Vae;
+  dataset: Dataset;
+  config: TrainConfig;
+  backend: string;
+  /** Epochs trained before (continuing a saved model); new epochs are numbered after them. */
+  history?: EpochRecord[];
+  /** Adam's saved state, to continue exactly where a saved model left off. */
+  optimizerWeights?: NamedTensor[] | null;
+  /** Where to write a checkpoint at every epoch end; none when absent. */
+  out?: string;
+  signal?: AbortSignal;
+  gate?: PauseGate;
+  /** Minimum milliseconds between batch progress reports. */
+  progressIntervalMs?: number;
+  onBatch?: (p: BatchProgress) => void;
+  onEpoch?: (r: EpochRecord) => void;
+  onCheckpoint?: (dir: string, epoch: number) => void;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  /** True when the signal stopped the run before its last epoch ended. */
+  stopped: boolean;
+  /** Test figures after the last completed epoch, or null if none completed. */
+  metrics: Loss | null;
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+export function manifestFor(vae: Vae, dataset: Dataset, config: TrainConfig, history: EpochRecord[]): Manifest {
+  return {
+    format: 'latent-explorer-model',
+    version: 1,
+    config: vae.config,
+    training: config,
+    dataset: {
+      name: dataset.name,
+      spec: dataset.spec,
+      trainCount: config.limit > 0 ? Math.min(config.limit, dataset.train.count) : dataset.train.count,
+      testCount: dataset.test.count,
+      classNames: dataset.classNames,
+    },
+    history,
+    metrics: history.at(-1)?.test ?? null,
+    savedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Trains a VAE with Adam on the negative ELBO (KL weighted by β and warm-up).
+ * One tidy per batch; the loop yields to the event loop between batches so
+ * pause, stop and other requests get through. A NaN or infinite loss stops the
+ * run with NOT_FINITE; the checkpoint on disk stays the last good one.
+ */
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const { vae, dataset, config } = opts;
+  const trainSet = config.limit > 0 ? headOf(dataset.train, config.limit) : dataset.train;
+  if (trainSet.height !== vae.config.height || trainSet.width !== vae.config.width) {
+    throw new UserError('BAD_SHAPE', `The model takes ${vae.config.height}×${vae.config.width} images but ${dataset.name} holds ${trainSet.height}×${trainSet.width}.`);
+  }
+  const history = [...(opts.history ?? [])];
+  const firstEpoch = history.length + 1;
+  const lastEpoch = history.length + config.epochs;
+  const rng = new Rng(config.seed + 7919 * history.length);
+  const optimizer = tf.train.adam(config.learningRate);
+  const vars = vae.variables();
+  if (opts.optimizerWeights && opts.optimizerWeights.length > 0) await optimizer.setWeights(opts.optimizerWeights);
+  const d = pixelsPerImage(trainSet);
+  const n = trainSet.count;
+  const batchCount = Math.ceil(n / config.batchSize);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const xBuf = new Float32Array(config.batchSize * d);
+  const interval = opts.progressIntervalMs ?? 100;
+  const runStart = performance.now();
+  let pausedMs = 0;
+  let samplesDone = 0;
+  let stopped = false;
+  try {
+    for (let epoch = firstEpoch; epoch <= lastEpoch && !stopped; epoch++) {
+      rng.shuffle(order);
+      const epochStart = performance.now();
+      const epochPausedAt = pausedMs;
+      let sums = { rec: 0, kl: 0, count: 0 };
+      let lastReport = 0;
+      let klWeight = 0;
+      for (let b = 0; b < batchCount; b++) {
+        if (opts.gate?.paused) {
+          const t = performance.now();
+          await opts.gate.wait();
+          pausedMs += performance.now() - t;
+        }
+        if (opts.signal?.aborted) {
+          stopped = true;
+          break;
+        }
+        const start = b * config.batchSize;
+        const rows = Math.min(config.batchSize, n - start);
+        const x = gatherPixels(trainSet, order.subarray(start, start + rows), xBuf.subarray(0, rows * d));
+        klWeight = klWeightAt(config, epoch - 1 + b / batchCount);
+        const stats = trainStep(vae, optimizer, vars, x, rows, klWeight, rng.seed());
+        const [total, rec, kl] = await stats.data();
+        stats.dispose();
+        if (!Number.isFinite(total!) || !Number.isFinite(rec!) || !Number.isFinite(kl!)) {
+          throw new UserError(
+            'NOT_FINITE',
+            `The loss became ${Number.isFinite(total!) ? 'infinite' : 'NaN'} at epoch ${epoch}, batch ${b + 1}; training stopped.` +
+              (opts.out && history.length > 0 ? ` The checkpoint of epoch ${history.at(-1)!.epoch} in ${opts.out} is intact.` : '') +
+              ' Try a lower learning rate.',
+          );
+        }
+        sums = { rec: sums.rec + rec! * rows, kl: sums.kl + kl! * rows, count: sums.count + rows };
+        samplesDone += rows;
+        const now = performance.now();
+        if (opts.onBatch && (now - lastReport >= interval || b === batchCount - 1)) {
+          lastReport = now;
+          const elapsed = (now - runStart - pausedMs) / 1000;
+          const speed = samplesDone / Math.max(elapsed, 1e-9);
+          const remaining = (lastEpoch - epoch) * n + (n - start - rows);
+          opts.onBatch({
+            epoch, lastEpoch, batch: b + 1, batches: batchCount,
+            loss: { total: rec! + kl!, recon: rec!, kl: kl! },
+            klWeight, samplesPerSecond: speed, etaSeconds: remaining / speed,
+          });
+        }
+        await tick();
+      }
+      if (stopped) break;
+      const seconds = (performance.now() - epochStart - (pausedMs - epochPausedAt)) / 1000;
+      const test = await evaluateElbo(vae, dataset.test, { seed: config.seed + epoch });
+      if (!Number.isFinite(test.total)) {
+        throw new UserError('NOT_FINITE', `The test loss became ${test.total} after epoch ${epoch}; training stopped. Try a lower learning rate.`);
+      }
+      const record: EpochRecord = {
+        epoch,
+        train: { total: (sums.rec + sums.kl) / sums.count, recon: sums.rec / sums.count, kl: sums.kl / sums.count },
+        test,
+        klWeight,
+        seconds,
+        samplesPerSecond: sums.count / seconds,
+        backend: opts.backend,
+      };
+      history.push(record);
+      opts.onEpoch?.(record);
+      if (opts.out) {
+        await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), optimizer);
+        opts.onCheckpoint?.(opts.out, epoch);
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { history, stopped, metrics: history.at(-1)?.test ?? null };
+}
+
+/** One Adam step; returns [loss, recon, kl] as a kept tensor the caller disposes. */
+function trainStep(
+  vae: Vae,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  pixels: Float32Array,
+  rows: number,
+  klWeight: number,
+  seed: number,
+): tf.Tensor1D {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(pixels, [rows, pixels.length / rows]);
+    let rec: tf.Tensor = tf.scalar(0);
+    let kl: tf.Tensor = tf.scalar(0);
+    const { grads } = tf.variableGrads(() => {
+      const { mean, logVar } = vae.encode(x);
+      const logits = vae.decodeLogits(sampleZ(mean, logVar, seed));
+      rec = tf.keep(tf.mean(reconstructionNll(vae.config, logits, x)));
+      kl = tf.keep(tf.mean(klStandardNormal(mean, logVar)));
+      return tf.add(rec, tf.mul(kl, klWeight));
+    }, vars);
+    optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    const out = tf.stack([tf.add(rec, kl), rec, kl]) as tf.Tensor1D;
+    rec.dispose();
+    kl.dispose();
+    return out;
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Errors a person can meet: a stable code for programs, a sentence for people.
+ * Everything the engine throws on bad input is one of these.
+ */
+export type ErrorCode =
+  | 'BAD_FILE'
+  | 'NOT_FOUND'
+  | 'BAD_SHAPE'
+  | 'BAD_CONFIG'
+  | 'BAD_MODEL'
+  | 'WRITE_FAILED'
+  | 'NOT_FINITE'
+  | 'STOPPED'
+  | 'BUSY'
+  | 'BAD_REQUEST'
+  | 'INTERNAL';
+
+export class UserError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UserError';
+    this.code = code;
+  }
+}
+
+/** Serialisable form of an error, as it crosses a thread or a socket. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof UserError) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message };
+}
+
+export function fromErrorInfo(info: ErrorInfo): UserError {
+  return new UserError(info.code, info.message);
+}
