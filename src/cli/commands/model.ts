@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../../util/errors.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { initBackend } from '../../engine/backend.js';
+import { loadDataset, parseDataArg } from '../../data/load.js';
+import type { Dataset, ImageSet } from '../../data/dataset.js';
+import { loadModel, type SavedModel } from '../../model/io.js';
+import { evaluateElbo, evaluateIwae, subset } from '../../latent/evaluate.js';
+import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
+import { encodePng, gridImage } from '../../io/png.js';
+import { encodedToCsv } from '../../io/csv.js';
+import { choiceOption, intOption, numberListOption } from '../parse.js';
+
+interface Loaded {
+  model: SavedModel;
+  backend: string;
+}
+
+async function open(dir: string): Promise<Loaded> {
+  const backend = await initBackend();
+  return { model: await loadModel(path.resolve(dir)), backend: backend.name };
+}
+
+async function dataFor(model: SavedModel, dataArg?: string): Promise<Dataset> {
+  const ds = await loadDataset(dataArg ? parseDataArg(dataArg) : model.manifest.dataset.spec);
+  const c = model.vae.config;
+  if (ds.test.height !== c.height || ds.test.width !== c.width) {
+    throw new UserError('BAD_SHAPE', `The model takes ${c.height}×${c.width} images but ${ds.name} holds ${ds.test.height}×${ds.test.width}.`);
+  }
+  return ds;
+}
+
+function checkPng(out: string): void {
+  if (path.extname(out).toLowerCase() !== '.png') throw new UserError('BAD_CONFIG', `--out ${out}: the file name should end in .png.`);
+}
+
+export function registerModelCommands(program: Command): void {
+  program
+    .command('eval')
+    .description('test-set −ELBO, reconstruction and KL in nats; the IWAE bound with --iwae K')
+    .requiredOption('--model <dir>', 'model folder')
+    .option('--data <source>', 'evaluate on other data of the same image size')
+    .option('--iwae <k>', 'importance samples for the IWAE bound', intOption('--iwae'))
+    .option('--json', 'print one JSON object')
+    .action(async (o: { model: string; data?: string; iwae?: number; json?: boolean }) => {
+      if (o.iwae !== undefined && (o.iwae < 1 || o.iwae > 5000)) throw new UserError('BAD_CONFIG', '--iwae: K must be from 1 to 5000.');
+      const { model, backend } = await open(o.model);
+      const ds = await dataFor(model, o.data);
+      const elbo = await evaluateElbo(model.vae, ds.test);
+      const iwae = o.iwae !== undefined ? await evaluateIwae(model.vae, ds.test, o.iwae) : undefined;
+      const result = { dataset: ds.name, images: ds.test.count, negElbo: elbo.total, recon: elbo.recon, kl: elbo.kl, ...(iwae !== undefined ? { iwae, iwaeK: o.iwae } : {}), backend };
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } else {
+        process.stdout.write(
+          `${ds.name} test set, ${ds.test.count} images [${backend}]\n` +
+            `  −ELBO          ${elbo.total.toFixed(2)} nats\n  reconstruction ${elbo.recon.toFixed(2)} nats\n  KL             ${elbo.kl.toFixed(2)} nats\n` +
+            (iwae !== undefined ? `  IWAE (k=${o.iwae})   ${iwae.toFixed(2)} nats (estimate of −log p(x))\n` : ''),
+        );
+      }
+    });
+
+  program
+    .command('encode')
+    .description('latent means and log-variances of a split, as CSV')
+    .requiredOption('--model <dir>', 'model folder')
+    .requiredOption('--out <file>', 'CSV file to write')
+    .option('--split <name>', 'test or train', choiceOption('--split', ['test', 'train'] as const), 'test')
+    .action(async (o: { model: string; out: string; split: 'test' | 'train' }) => {
+      const { model } = await open(o.model);
+      const ds = await dataFor(model);
+      const set: ImageSet = o.split === 'test' ? ds.test : ds.train;
+      const enc = await encodeSet(model.vae, set);
+      await writeFileAtomic(o.out, encodedToCsv(enc, set.labels));
+      process.stderr.write(`wrote ${set.count} rows to ${o.out}\n`);
+    });
+
+  program
+    .command('decode')
+    .description('decode one latent point to a PNG')
+    .requiredOption('--model <dir>', 'model folder')
+    .requiredOption('--z <values>', 'latent coordinates, comma separated', numberListOption('--z'))
+    .requiredOption('--out <file>', 'PNG file to write')
+    .option('--scale <n>', 'magnify each pixel n times', intOption('--scale'), 1)
+    .action(async (o: { model: string; z: number[]; out: string; scale: number }) => {
+      checkPng(o.out);
+      const { model } = await open(o.model);
+      const k = model.vae.config.latentDim;
+      if (o.z.length !== k) throw new UserError('BAD_CONFIG', `--z: this model has ${k} latent dims; give ${k} comma-separated numbers, not ${o.z.length}.`);
+      const px = await decodeZ(model.vae, Float32Array.from(o.z));
+      const c = model.vae.config;
+      await writeFileAtomic(o.out, encodePng(gridImage(px, 1, c.height, c.width, { scale: o.scale })));
+    });
+
+  program
+    .command('reconstruct')
+    .description('test images above their deterministic reconstructions (decoded means), as a PNG')
+    .requiredOption('--model <dir>', 'model folder')
+    .requiredOption('--out <file>', 'PNG file to write')
+    .option('--n <count>', 'how many test images', intOption('--n'), 16)
+    .option('--start <index>', 'first test-set index', intOption('--start'), 0)
+    .option('--scale <n>', 'magnify each pixel n times', intOption('--scale'), 1)
+    .action(async (o: { model: string; out: string; n: number; start: number; scale: number }) => {
+      checkPng(o.out);
+      const { model } = await open(o.model);
+      const ds = await dataFor(model);
+      if (o.n < 1 || o.n > 1000) throw new UserError('BAD_CONFIG', '--n: choose from 1 to 1000 images.');
+      if (o.start < 0 || o.start + o.n > ds.test.count) throw new UserError('BAD_CONFIG', `--start/--n: the test set has ${ds.test.count} images.`);
+      const picked = subset(ds.test, Array.from({ length: o.n }, (_, i) => o.start + i));
+      const { pixels } = await reconstruct(model.vae, picked, 'mean');
+      const both = new Float32Array(picked.pixels.length * 2);
+      both.set(picked.pixels, 0);
+      both.set(pixels, picked.pixels.length);
+      const c = model.vae.config;
+      await writeFileAtomic(o.out, encodePng(gridImage(both, 2 * o.n, c.height, c.width, { cols: o.n, scale: o.scale })));
+    });
+}

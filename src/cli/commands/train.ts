@@ -1,0 +1,114 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../../util/errors.js';
+import { parseDataArg } from '../../data/load.js';
+import { ACTIVATIONS, DEFAULT_MODEL, DEFAULT_TRAIN, describeIssues } from '../../model/config.js';
+import { TrainRequestSchema, type TrainRequest } from '../../train/protocol.js';
+import { TrainingRun } from '../../train/session.js';
+import { choiceOption, FLAG_OF, intOption, numberListOption, numberOption } from '../parse.js';
+import { TrainReporter } from '../progress.js';
+
+interface TrainOpts {
+  out: string;
+  data: string;
+  labels?: string;
+  from?: string;
+  force?: boolean;
+  latent: number;
+  hidden: number[];
+  activation: (typeof ACTIVATIONS)[number];
+  likelihood: 'bernoulli' | 'gaussian';
+  sigma: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  beta: number;
+  warmup: number;
+  seed: number;
+  limit: number;
+  json?: boolean;
+}
+
+/** Builds and validates the request; every problem is reported with the flag that caused it. */
+export function trainRequestFromOptions(o: TrainOpts): TrainRequest {
+  const out = path.resolve(o.out);
+  if (existsSync(out) && readdirSync(out).length > 0 && !o.force && (!o.from || path.resolve(o.from) !== out)) {
+    throw new UserError('BAD_CONFIG', `--out ${o.out} is not empty; choose a new folder, or pass --force to replace it.`);
+  }
+  const request = {
+    data: parseDataArg(o.data, o.labels),
+    model: o.from
+      ? { kind: 'continue' as const, dir: path.resolve(o.from) }
+      : { kind: 'new' as const, latentDim: o.latent, hidden: o.hidden, activation: o.activation, likelihood: o.likelihood, sigma: o.sigma },
+    training: {
+      epochs: o.epochs, batchSize: o.batch, learningRate: o.lr, beta: o.beta, warmupEpochs: o.warmup, seed: o.seed, limit: o.limit,
+    },
+    out,
+  };
+  const parsed = TrainRequestSchema.safeParse(request);
+  if (!parsed.success) {
+    const msg = parsed.error.issues
+      .map((i) => {
+        const field = String(i.path.at(-1) ?? '');
+        const flag = FLAG_OF[field] ?? (typeof i.path.at(-1) === 'number' ? FLAG_OF[String(i.path.at(-2))] : undefined);
+        return `${flag ?? i.path.join('.')}: ${i.message}`;
+      })
+      .join('; ');
+    throw new UserError('BAD_CONFIG', msg || describeIssues(parsed.error));
+  }
+  return parsed.data;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a VAE; the model folder is checkpointed at every epoch end')
+    .requiredOption('--out <dir>', 'model folder to write')
+    .option('--data <source>', 'mnist, fashion, a folder of the four IDX files, or an IDX image file', 'mnist')
+    .option('--labels <file>', 'IDX label file to go with an IDX image file')
+    .option('--from <dir>', 'continue training a saved model')
+    .option('--force', 'replace a non-empty --out folder')
+    .option('--latent <n>', 'latent dimensions (1-64)', intOption('--latent'), DEFAULT_MODEL.latentDim)
+    .option('--hidden <sizes>', 'hidden layer sizes, comma separated', numberListOption('--hidden', true), DEFAULT_MODEL.hidden)
+    .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choiceOption('--activation', ACTIVATIONS), DEFAULT_MODEL.activation)
+    .option('--likelihood <name>', 'bernoulli or gaussian', choiceOption('--likelihood', ['bernoulli', 'gaussian'] as const), DEFAULT_MODEL.likelihood)
+    .option('--sigma <s>', 'σ of the Gaussian likelihood', numberOption('--sigma'), DEFAULT_MODEL.sigma)
+    .option('--epochs <n>', 'epochs to train', intOption('--epochs'), DEFAULT_TRAIN.epochs)
+    .option('--batch <n>', 'batch size', intOption('--batch'), DEFAULT_TRAIN.batchSize)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('--lr'), DEFAULT_TRAIN.learningRate)
+    .option('--beta <b>', 'KL weight β', numberOption('--beta'), DEFAULT_TRAIN.beta)
+    .option('--warmup <epochs>', 'ramp the KL weight from 0 to β over this many epochs', numberOption('--warmup'), DEFAULT_TRAIN.warmupEpochs)
+    .option('--seed <n>', 'seed for a reproducible run', intOption('--seed'), DEFAULT_TRAIN.seed)
+    .option('--limit <n>', 'train on the first N training images only', intOption('--limit'), DEFAULT_TRAIN.limit)
+    .option('--json', 'print one JSON object per epoch on stdout, nothing else')
+    .action(async (o: TrainOpts) => {
+      const request = trainRequestFromOptions(o);
+      const reporter = new TrainReporter(Boolean(o.json));
+      const run = new TrainingRun(request, (e) => reporter.handle(e));
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(130);
+        reporter.stopBar();
+        process.stderr.write('Stopping after this batch (Ctrl-C again to quit at once)…\n');
+        run.stop();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await run.done;
+        reporter.stopBar();
+        if (!o.json) {
+          const m = result.metrics;
+          process.stderr.write(
+            result.stopped
+              ? `Stopped. ${result.history.length > 0 ? `${request.out} holds epoch ${result.history.at(-1)!.epoch}.` : 'No epoch had finished; nothing was saved.'}\n`
+              : `Done: test −ELBO ${m?.total.toFixed(2)} nats. Model in ${request.out}\n`,
+          );
+        }
+      } finally {
+        reporter.stopBar();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

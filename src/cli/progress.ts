@@ -1,0 +1,80 @@
+import cliProgress from 'cli-progress';
+import type { WorkerEvent } from '../train/protocol.js';
+import type { EpochRecord } from '../model/io.js';
+
+function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+}
+
+export function epochLine(r: EpochRecord, lastEpoch: number): string {
+  const f = (x: number) => x.toFixed(2);
+  return (
+    `epoch ${r.epoch}/${lastEpoch}  train −ELBO ${f(r.train.total)} (rec ${f(r.train.recon)}, KL ${f(r.train.kl)})  ` +
+    `test −ELBO ${f(r.test.total)} (rec ${f(r.test.recon)}, KL ${f(r.test.kl)}) nats  ` +
+    `${r.seconds.toFixed(1)} s  ${Math.round(r.samplesPerSecond)} img/s  [${r.backend}]`
+  );
+}
+
+/**
+ * Terminal output of a training run: a progress bar on stderr (only when it is
+ * a terminal) and a line per epoch on stdout; or, in JSON mode, one JSON object
+ * per epoch on stdout and nothing else there.
+ */
+export class TrainReporter {
+  private readonly bar: cliProgress.SingleBar;
+  private lastEpoch = 0;
+  private active = false;
+
+  constructor(private readonly json: boolean) {
+    this.bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: 'epoch {epoch}/{last} |{bar}| {value}/{total} batches | loss {loss} | {speed} img/s | ETA {eta}',
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+  }
+
+  handle(e: WorkerEvent): void {
+    switch (e.type) {
+      case 'started':
+        this.lastEpoch = e.lastEpoch;
+        if (!this.json) process.stderr.write(`Training on ${e.dataset} (${e.trainCount} images, ${e.testCount} test) with the ${e.backend} backend.\n`);
+        break;
+      case 'batch': {
+        const p = e.progress;
+        const payload = { epoch: p.epoch, last: p.lastEpoch, loss: p.loss.total.toFixed(1), speed: Math.round(p.samplesPerSecond), eta: clock(p.etaSeconds) };
+        if (!this.active) {
+          this.bar.start(p.batches, p.batch, payload);
+          this.active = true;
+        } else {
+          this.bar.update(p.batch, payload);
+        }
+        break;
+      }
+      case 'epoch':
+        this.stopBar();
+        process.stdout.write(this.json ? `${JSON.stringify(e.record)}\n` : `${epochLine(e.record, this.lastEpoch)}\n`);
+        break;
+      case 'checkpoint':
+        if (!this.json) process.stderr.write(`saved ${e.dir}\n`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  stopBar(): void {
+    if (this.active) {
+      this.bar.stop();
+      this.active = false;
+    }
+  }
+}
