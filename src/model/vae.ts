@@ -29,18 +29,31 @@ export function inputSize(cfg: Pick<ModelConfig, 'height' | 'width'>): number {
   return cfg.height * cfg.width;
 }
 
+/**
+ * Weights and biases uniform in ±1/√fan_in, the initialisation of the classic
+ * PyTorch VAE: with a 3-unit latent layer feeding 512 units it starts the
+ * decoder with much larger weights than Glorot would, and trains to a lower
+ * −ELBO in the same number of epochs.
+ */
+function init(fanIn: number, seed: number): { kernelInitializer: ReturnType<typeof tf.initializers.randomUniform>; biasInitializer: ReturnType<typeof tf.initializers.randomUniform> } {
+  const limit = 1 / Math.sqrt(fanIn);
+  return {
+    kernelInitializer: tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed: seed + 50000 }),
+  };
+}
+
 /** Builds the standard tfjs Layers encoder: x → hidden… → [z_mean, z_log_var]. */
 function buildEncoder(cfg: ModelConfig, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [inputSize(cfg)], name: 'x' });
   let h: tf.SymbolicTensor = input;
+  let fanIn = inputSize(cfg);
   cfg.hidden.forEach((units, i) => {
-    h = tf.layers
-      .dense({ units, activation: cfg.activation, name: encHidden(i), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }) })
-      .apply(h) as tf.SymbolicTensor;
+    h = tf.layers.dense({ units, activation: cfg.activation, name: encHidden(i), ...init(fanIn, seed + i) }).apply(h) as tf.SymbolicTensor;
+    fanIn = units;
   });
-  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + 100 + k });
-  const mean = tf.layers.dense({ units: cfg.latentDim, name: ENCODER_MEAN, kernelInitializer: init(0) }).apply(h);
-  const logVar = tf.layers.dense({ units: cfg.latentDim, name: ENCODER_LOG_VAR, kernelInitializer: init(1) }).apply(h);
+  const mean = tf.layers.dense({ units: cfg.latentDim, name: ENCODER_MEAN, ...init(fanIn, seed + 100) }).apply(h);
+  const logVar = tf.layers.dense({ units: cfg.latentDim, name: ENCODER_LOG_VAR, ...init(fanIn, seed + 101) }).apply(h);
   return tf.model({ inputs: input, outputs: [mean as tf.SymbolicTensor, logVar as tf.SymbolicTensor], name: 'encoder' });
 }
 
@@ -48,14 +61,12 @@ function buildEncoder(cfg: ModelConfig, seed: number): tf.LayersModel {
 function buildDecoder(cfg: ModelConfig, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [cfg.latentDim], name: 'z' });
   let h: tf.SymbolicTensor = input;
+  let fanIn = cfg.latentDim;
   [...cfg.hidden].reverse().forEach((units, i) => {
-    h = tf.layers
-      .dense({ units, activation: cfg.activation, name: decHidden(i), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 200 + i }) })
-      .apply(h) as tf.SymbolicTensor;
+    h = tf.layers.dense({ units, activation: cfg.activation, name: decHidden(i), ...init(fanIn, seed + 200 + i) }).apply(h) as tf.SymbolicTensor;
+    fanIn = units;
   });
-  const out = tf.layers
-    .dense({ units: inputSize(cfg), name: DECODER_OUT, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 300 }) })
-    .apply(h) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: inputSize(cfg), name: DECODER_OUT, ...init(fanIn, seed + 300) }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'decoder' });
 }
 

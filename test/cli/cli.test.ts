@@ -1,0 +1,170 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { loadModel } from '../../src/model/io.js';
+import { loadDataset } from '../../src/data/load.js';
+import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
+import { subset } from '../../src/latent/evaluate.js';
+import { decodePng, toByte } from '../../src/io/png.js';
+import { setupTf } from '../helpers/tf.js';
+import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+
+const BIN = fileURLToPath(new URL('../../bin/latent-explorer.js', import.meta.url));
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dataDir: string;
+let work: string;
+let modelDir: string;
+before(async () => {
+  await setupTf();
+  dataDir = writeSyntheticFolder({ train: 300, test: 40, h: 7, w: 5 });
+  work = tempDir('le-cli-');
+  modelDir = path.join(work, 'model');
+  const r = await cli('train', '--out', modelDir, '--data', dataDir, '--latent', '2', '--hidden', '32,16', '--epochs', '2', '--batch', '32', '--lr', '0.01', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  trainOutput = r.stdout;
+});
+let trainOutput = '';
+
+test('train --json prints one JSON object per epoch on stdout and nothing else', () => {
+  const lines = trainOutput.trim().split('\n');
+  assert.equal(lines.length, 2);
+  lines.forEach((line, i) => {
+    const rec = JSON.parse(line);
+    assert.equal(rec.epoch, i + 1);
+    assert.ok(Number.isFinite(rec.test.total) && Number.isFinite(rec.train.kl) && rec.seconds > 0);
+    assert.equal(typeof rec.backend, 'string');
+  });
+  assert.ok(existsSync(path.join(modelDir, 'encoder', 'model.json')));
+});
+
+test('train without --json prints a line per epoch', async () => {
+  const r = await cli('train', '--out', path.join(work, 'plain'), '--data', dataDir, '--epochs', '1', '--batch', '64', '--hidden', '16');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^epoch 1\/1 {2}train −ELBO [\d.]+ \(rec [\d.]+, KL [\d.]+\) {2}test −ELBO .* nats .* img\/s {2}\[\w+\]\n$/);
+});
+
+test('eval reports −ELBO, reconstruction, KL and the IWAE bound', async () => {
+  const r = await cli('eval', '--model', modelDir, '--iwae', '16', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const e = JSON.parse(r.stdout);
+  assert.ok(Math.abs(e.negElbo - (e.recon + e.kl)) < 1e-6);
+  assert.equal(e.images, 40);
+  assert.equal(e.iwaeK, 16);
+  assert.ok(Number.isFinite(e.iwae) && e.iwae < e.negElbo + 1);
+  const text = await cli('eval', '--model', modelDir);
+  assert.match(text.stdout, /−ELBO +[\d.]+ nats/);
+});
+
+test('encode writes index, label, means and log-variances equal to the engine\'s', async () => {
+  const out = path.join(work, 'latent.csv');
+  const r = await cli('encode', '--model', modelDir, '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(Object.keys(rows[0]!), ['index', 'label', 'mean_0', 'mean_1', 'logvar_0', 'logvar_1']);
+  assert.equal(rows.length, 40);
+  const { vae } = await loadModel(modelDir);
+  const ds = await loadDataset({ kind: 'folder', path: dataDir });
+  const enc = await encodeSet(vae, ds.test);
+  rows.forEach((row, i) => {
+    assert.equal(Number(row.index), i);
+    assert.equal(Number(row.label), ds.test.labels![i]);
+    assert.equal(Math.fround(Number(row.mean_1)), enc.mean[i * 2 + 1]);
+    assert.equal(Math.fround(Number(row.logvar_0)), enc.logVar[i * 2]);
+  });
+  vae.dispose();
+});
+
+test('decode writes the PNG of the engine\'s decode, pixel for pixel, at a chosen scale', async () => {
+  const out = path.join(work, 'z.png');
+  const r = await cli('decode', '--model', modelDir, '--z', '0.1,-0.5', '--out', out, '--scale', '2');
+  assert.equal(r.code, 0, r.stderr);
+  const img = decodePng(readFileSync(out));
+  assert.equal(img.width, 10);
+  assert.equal(img.height, 14);
+  const { vae } = await loadModel(modelDir);
+  const px = await decodeZ(vae, Float32Array.from([0.1, -0.5]));
+  for (let y = 0; y < 14; y++) for (let x = 0; x < 10; x++) {
+    assert.equal(img.data[y * 10 + x], toByte(px[Math.floor(y / 2) * 5 + Math.floor(x / 2)]!));
+  }
+  vae.dispose();
+});
+
+test('reconstruct puts originals above their deterministic reconstructions', async () => {
+  const out = path.join(work, 'recon.png');
+  const r = await cli('reconstruct', '--model', modelDir, '--n', '4', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const img = decodePng(readFileSync(out));
+  assert.equal(img.width, 4 * 5 + 3);
+  assert.equal(img.height, 2 * 7 + 1);
+  const { vae } = await loadModel(modelDir);
+  const ds = await loadDataset({ kind: 'folder', path: dataDir });
+  const few = subset(ds.test, [0, 1, 2, 3]);
+  const rec = await reconstruct(vae, few, 'mean');
+  const tile = 2; // third image
+  for (let y = 0; y < 7; y++) for (let x = 0; x < 5; x++) {
+    assert.equal(img.data[y * img.width + tile * 6 + x], toByte(few.pixels[tile * 35 + y * 5 + x]!));
+    assert.equal(img.data[(y + 8) * img.width + tile * 6 + x], toByte(rec.pixels[tile * 35 + y * 5 + x]!));
+  }
+  vae.dispose();
+});
+
+test('train --from continues a saved model', async () => {
+  const r = await cli('train', '--from', modelDir, '--out', modelDir, '--data', dataDir, '--epochs', '1', '--batch', '32', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout.trim()).epoch, 3);
+});
+
+test('wrong options, missing files and broken models get one line, a non-zero exit, and nothing written', async () => {
+  const out = path.join(work, 'never.png');
+  const broken = path.join(work, 'broken');
+  mkdirSync(broken);
+  writeFileSync(path.join(broken, 'manifest.json'), '{');
+  const cases: [string[], RegExp][] = [
+    [['train', '--out', path.join(work, 'x1'), '--latent', 'three'], /--latent: expected a whole number, got "three"/],
+    [['train', '--out', path.join(work, 'x2'), '--latent', '65'], /--latent: latent dim must be at most 64/],
+    [['train', '--out', path.join(work, 'x3'), '--hidden', '512,0'], /--hidden: a hidden layer needs at least one unit/],
+    [['train', '--out', path.join(work, 'x4'), '--likelihood', 'poisson'], /--likelihood: expected one of bernoulli, gaussian/],
+    [['train', '--out', path.join(work, 'x5'), '--data', '/missing/data'], /--data \/missing\/data: expected/],
+    [['train', '--out', modelDir, '--epochs', '1'], /is not empty; choose a new folder, or pass --force/],
+    [['train', '--out', path.join(work, 'x6'), '--frobnicate'], /unknown option '--frobnicate'/],
+    [['decode', '--model', modelDir, '--z', '1,2,3', '--out', out], /this model has 2 latent dims/],
+    [['decode', '--model', modelDir, '--z', '1,x', '--out', out], /--z: expected a number, got "x"/],
+    [['decode', '--model', path.join(work, 'nope'), '--z', '1,2', '--out', out], /is not a model folder/],
+    [['decode', '--model', broken, '--z', '1,2', '--out', out], /manifest\.json is not valid JSON/],
+    [['reconstruct', '--model', modelDir, '--n', '0', '--out', out], /--n: choose from 1 to 1000/],
+    [['eval'], /required option '--model <dir>' not specified/],
+    [['frob'], /unknown command 'frob'/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await cli(...args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, pattern, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+  }
+  for (const d of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'never.png']) assert.ok(!existsSync(path.join(work, d)), `${d} was not written`);
+});
+
+test('--help lists the commands', async () => {
+  const r = await cli('--help');
+  assert.equal(r.code, 0);
+  for (const c of ['train', 'eval', 'encode', 'decode', 'reconstruct']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+});

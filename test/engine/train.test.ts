@@ -1,0 +1,138 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../../src/data/load.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { Vae } from '../../src/model/vae.js';
+import { loadModel, readManifest } from '../../src/model/io.js';
+import { DEFAULT_TRAIN, type TrainConfig } from '../../src/model/config.js';
+import { train } from '../../src/train/trainer.js';
+import { PauseGate } from '../../src/train/pause-gate.js';
+import { UserError } from '../../src/util/errors.js';
+import { setupTf } from '../helpers/tf.js';
+import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+
+let data: Dataset;
+let backend: string;
+before(async () => {
+  backend = await setupTf();
+  data = await loadDataset({ kind: 'folder', path: writeSyntheticFolder({ train: 256, test: 64, h: 8, w: 6 }) });
+});
+
+const arch = { height: 8, width: 6, latentDim: 2, hidden: [32], activation: 'relu' as const, likelihood: 'bernoulli' as const, sigma: 0.1 };
+const cfg = (over: Partial<TrainConfig> = {}): TrainConfig => ({ ...DEFAULT_TRAIN, epochs: 4, batchSize: 32, learningRate: 0.01, seed: 7, ...over });
+
+test('training lowers the loss, reports every epoch, and leaks no tensor from epoch to epoch', async () => {
+  const vae = Vae.create(arch, 7);
+  const counts: number[] = [];
+  let batches = 0;
+  const result = await train({
+    vae, dataset: data, config: cfg({ epochs: 5 }), backend, progressIntervalMs: 0,
+    onBatch: (p) => {
+      batches++;
+      assert.ok(p.samplesPerSecond > 0 && Number.isFinite(p.etaSeconds));
+    },
+    onEpoch: () => counts.push(tf.memory().numTensors),
+  });
+  assert.equal(result.history.length, 5);
+  assert.equal(batches, 5 * 8);
+  assert.equal(new Set(counts).size, 1, `tensor counts per epoch: ${counts.join(', ')}`);
+  const first = result.history[0]!;
+  const last = result.history.at(-1)!;
+  assert.ok(last.test.total < first.test.total - 5, `test −ELBO ${first.test.total} → ${last.test.total}`);
+  for (const r of result.history) {
+    assert.ok(Math.abs(r.train.total - (r.train.recon + r.train.kl)) < 1e-3);
+    assert.ok(r.test.kl >= 0 && r.test.recon > 0);
+    assert.equal(r.backend, backend);
+  }
+  vae.dispose();
+});
+
+test('a seeded run reproduces its numbers; another seed does not', async () => {
+  const run = async (seed: number) => {
+    const vae = Vae.create(arch, seed);
+    const r = await train({ vae, dataset: data, config: cfg({ epochs: 2, seed }), backend });
+    vae.dispose();
+    return r.history.map((h) => [h.train.total, h.test.total]);
+  };
+  const a = await run(3);
+  const b = await run(3);
+  const c = await run(4);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});
+
+test('KL warm-up ramps the weight and β scales it', async () => {
+  const vae = Vae.create(arch, 1);
+  const r = await train({ vae, dataset: data, config: cfg({ epochs: 3, warmupEpochs: 4, beta: 2 }), backend });
+  // The weight reported is the one used in the epoch's last batch: (e − 1 + 7/8) / 4 · β.
+  r.history.forEach((h, i) => assert.ok(Math.abs(h.klWeight - ((i + 7 / 8) / 4) * 2) < 1e-9));
+  vae.dispose();
+});
+
+test('each epoch end writes a checkpoint that loads and can continue training, with the history', async () => {
+  const out = path.join(tempDir(), 'ckpt');
+  const vae = Vae.create(arch, 2);
+  const seen: number[] = [];
+  await train({ vae, dataset: data, config: cfg({ epochs: 2 }), backend, out, onCheckpoint: (_d, e) => seen.push(e) });
+  vae.dispose();
+  assert.deepEqual(seen, [1, 2]);
+  const saved = await loadModel(out);
+  assert.equal(saved.manifest.history.length, 2);
+  assert.ok(saved.optimizerWeights && saved.optimizerWeights.length > 0);
+  const more = await train({
+    vae: saved.vae, dataset: data, config: cfg({ epochs: 2 }), backend, out,
+    history: saved.manifest.history, optimizerWeights: saved.optimizerWeights,
+  });
+  assert.deepEqual(more.history.map((h) => h.epoch), [1, 2, 3, 4]);
+  assert.equal((await readManifest(out)).history.length, 4);
+  saved.vae.dispose();
+});
+
+test('a NaN loss stops the run with a clear error and leaves the last good checkpoint intact', async () => {
+  const out = path.join(tempDir(), 'nan');
+  const vae = Vae.create(arch, 2);
+  await train({ vae, dataset: data, config: cfg({ epochs: 1 }), backend, out });
+  vae.dispose();
+  const before = await fs.readFile(path.join(out, 'decoder', 'weights.bin'));
+  const saved = await loadModel(out);
+  await assert.rejects(
+    train({ vae: saved.vae, dataset: data, config: cfg({ epochs: 3, learningRate: 1e30 }), backend, out, history: saved.manifest.history }),
+    (e: unknown) => e instanceof UserError && e.code === 'NOT_FINITE' && /checkpoint of epoch 1 .* is intact/.test(e.message),
+  );
+  assert.deepEqual(await fs.readFile(path.join(out, 'decoder', 'weights.bin')), before);
+  assert.equal((await readManifest(out)).history.length, 1);
+  saved.vae.dispose();
+});
+
+test('an abort signal stops between batches; a paused run makes no progress until resumed', async () => {
+  const vae = Vae.create(arch, 1);
+  const gate = new PauseGate();
+  const abort = new AbortController();
+  let batches = 0;
+  const running = train({
+    vae, dataset: data, config: cfg({ epochs: 50 }), backend, gate, signal: abort.signal, progressIntervalMs: 0,
+    onBatch: (p) => {
+      batches++;
+      if (p.epoch === 1 && p.batch === 3) gate.pause();
+    },
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(batches, 3, 'no batch ran while paused');
+  gate.resume();
+  await new Promise((r) => setTimeout(r, 50));
+  abort.abort();
+  const result = await running;
+  assert.ok(batches > 3, 'training went on after resume');
+  assert.equal(result.stopped, true);
+  assert.ok(result.history.length < 50);
+  vae.dispose();
+});
+
+test('a model for other image sizes is refused before training starts', async () => {
+  const vae = Vae.create({ ...arch, height: 28, width: 28 }, 1);
+  await assert.rejects(train({ vae, dataset: data, config: cfg(), backend }), /takes 28×28 images but .* holds 8×6/);
+  vae.dispose();
+});
