@@ -35,6 +35,17 @@ function activationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, act: DenseActivation): 
 }
 
 /**
+ * dx = dz·Wᵀ. When W is bigger than dz and dx together (a wide output layer
+ * on a small batch) it is cheaper to transpose those instead: dx = (W·dzᵀ)ᵀ.
+ */
+function inputGradient(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const [rows, outs] = dz.shape;
+  const ins = w.shape[0];
+  if (w.size > rows * (outs + ins)) return tf.transpose(tf.matMul(w, tf.transpose(dz))) as tf.Tensor2D;
+  return tf.matMul(dz, tf.transpose(w));
+}
+
+/**
  * y = act(x·W + b) with a hand-written gradient that transposes explicitly
  * before each matMul. The stock MatMul gradient asks for A·Bᵀ and Aᵀ·B, which
  * the wasm backend runs about 15× slower than a plain A·B; a transpose is a
@@ -62,7 +73,7 @@ export function dense(
         const dz = activationGrad(dy as tf.Tensor2D, ys, act);
         const dw = tf.matMul(tf.transpose(xs), dz);
         const db = tf.sum(dz, 0);
-        const dx = inputGrad ? tf.matMul(dz, tf.transpose(ws)) : tf.zerosLike(xs);
+        const dx = inputGrad ? inputGradient(dz, ws) : tf.zerosLike(xs);
         return [dx, dw, db];
       },
     };

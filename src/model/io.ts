@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
+import type { AdamState } from '../train/adam-state.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { ModelConfigSchema, TrainConfigSchema, describeIssues } from './config.js';
@@ -46,7 +46,7 @@ export interface SavedModel {
   vae: Vae;
   manifest: Manifest;
   /** Adam's state, when it was saved, for continuing training exactly. */
-  optimizerWeights: NamedTensor[] | null;
+  adamState: AdamState | null;
 }
 
 async function captureArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
@@ -90,18 +90,13 @@ export async function saveModel(
   dir: string,
   vae: Vae,
   manifest: Manifest,
-  optimizer?: tf.Optimizer,
+  adam?: AdamState | null,
 ): Promise<void> {
   const checked = ManifestSchema.parse(manifest);
-  const optWeights = optimizer ? await optimizer.getWeights() : [];
   await writeDirAtomic(dir, async (tmp) => {
     await writeLayersModel(vae.encoder, path.join(tmp, 'encoder'));
     await writeLayersModel(vae.decoder, path.join(tmp, 'decoder'));
-    if (optWeights.length > 0) {
-      const { data, specs } = await tf.io.encodeWeights(optWeights);
-      await fs.writeFile(path.join(tmp, 'optimizer.bin'), new Uint8Array(joinWeights(data)));
-      await fs.writeFile(path.join(tmp, 'optimizer.json'), JSON.stringify({ specs }));
-    }
+    if (adam) await writeAdamFiles(tmp, adam);
     await fs.writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(checked, null, 2));
   });
 }
@@ -179,15 +174,39 @@ export async function loadModel(dir: string): Promise<SavedModel> {
     decoder.dispose();
     throw err;
   }
-  let optimizerWeights: NamedTensor[] | null = null;
-  try {
-    const spec = (await readJson(path.join(dir, 'optimizer.json'))) as { specs: tf.io.WeightsManifestEntry[] };
-    const data = await readBytes(path.join(dir, 'optimizer.bin'));
-    const map = tf.io.decodeWeights(data, spec.specs);
-    optimizerWeights = spec.specs.map((s) => ({ name: s.name, tensor: map[s.name]! }));
-  } catch {
-    // No optimiser state (an exported or hand-made model): training continues with a fresh Adam.
-    optimizerWeights = null;
+  const adamState = await readAdamFiles(dir, vae.variables().map((v) => v.size));
+  return { vae, manifest, adamState };
+}
+
+const AdamFileSchema = z.object({ optimizer: z.literal('adam'), iterations: z.number().int().min(0), sizes: z.array(z.number().int()) });
+
+/** optimizer.json (iteration count, sizes) + optimizer.bin (every m, then every v, float32). */
+async function writeAdamFiles(dir: string, adam: AdamState): Promise<void> {
+  const sizes = adam.m.map((m) => m.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const bin = new Float32Array(2 * total);
+  let at = 0;
+  for (const part of [...adam.m, ...adam.v]) {
+    bin.set(part, at);
+    at += part.length;
   }
-  return { vae, manifest, optimizerWeights };
+  await fs.writeFile(path.join(dir, 'optimizer.bin'), new Uint8Array(bin.buffer));
+  await fs.writeFile(path.join(dir, 'optimizer.json'), JSON.stringify({ optimizer: 'adam', iterations: adam.iterations, sizes }));
+}
+
+/** Adam's saved state, or null when absent or not for these variables (training then starts a fresh Adam). */
+async function readAdamFiles(dir: string, sizes: number[]): Promise<AdamState | null> {
+  const meta = AdamFileSchema.safeParse(await readJson(path.join(dir, 'optimizer.json')).catch(() => null));
+  if (!meta.success || meta.data.sizes.join() !== sizes.join()) return null;
+  const bytes = await readBytes(path.join(dir, 'optimizer.bin')).catch(() => null);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (!bytes || bytes.byteLength !== 8 * total) return null;
+  const all = new Float32Array(bytes);
+  const parts: Float32Array[] = [];
+  let at = 0;
+  for (const size of [...sizes, ...sizes]) {
+    parts.push(all.slice(at, at + size));
+    at += size;
+  }
+  return { iterations: meta.data.iterations, m: parts.slice(0, sizes.length), v: parts.slice(sizes.length) };
 }

@@ -1,4 +1,4 @@
-import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
+import type { AdamState } from './adam-state.js';
 import { UserError } from '../util/errors.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/dataset.js';
@@ -10,7 +10,7 @@ export interface Prepared {
   dataset: Dataset;
   vae: Vae;
   history: EpochRecord[];
-  optimizerWeights: NamedTensor[] | null;
+  adamState: AdamState | null;
 }
 
 /** Loads the data and builds (or loads) the model a training request names, checking they fit. */
@@ -19,7 +19,7 @@ export async function prepareTraining(req: TrainRequest): Promise<Prepared> {
   if (req.model.kind === 'new') {
     const { kind: _kind, ...arch } = req.model;
     const vae = Vae.create({ ...arch, height: dataset.train.height, width: dataset.train.width }, req.training.seed);
-    return { dataset, vae, history: [], optimizerWeights: null };
+    return { dataset, vae, history: [], adamState: null };
   }
   const saved = await loadModel(req.model.dir);
   const c = saved.vae.config;
@@ -30,5 +30,5 @@ export async function prepareTraining(req: TrainRequest): Promise<Prepared> {
       `The model in ${req.model.dir} takes ${c.height}×${c.width} images but ${dataset.name} holds ${dataset.train.height}×${dataset.train.width}.`,
     );
   }
-  return { dataset, vae: saved.vae, history: saved.manifest.history, optimizerWeights: saved.optimizerWeights };
+  return { dataset, vae: saved.vae, history: saved.manifest.history, adamState: saved.adamState };
 }

@@ -1,14 +1,13 @@
-import * as tf from '@tensorflow/tfjs';
-import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 import { UserError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { gatherPixels, headOf, pixelsPerImage, type Dataset } from '../data/dataset.js';
 import { klWeightAt, type TrainConfig } from '../model/config.js';
-import { klStandardNormal, reconstructionNll } from '../model/loss.js';
 import { saveModel, type EpochRecord, type Loss, type Manifest } from '../model/io.js';
-import { sampleZ, type Vae } from '../model/vae.js';
+import type { Vae } from '../model/vae.js';
 import { evaluateElbo } from '../latent/evaluate.js';
-import { PauseGate } from './pause-gate.js';
+import type { PauseGate } from './pause-gate.js';
+import type { AdamState } from './adam-state.js';
+import { AdamStepper } from './stepper.js';
 
 export interface BatchProgress {
   epoch: number;
@@ -32,7 +31,7 @@ export interface TrainOptions {
   /** Epochs trained before (continuing a saved model); new epochs are numbered after them. */
   history?: EpochRecord[];
   /** Adam's saved state, to continue exactly where a saved model left off. */
-  optimizerWeights?: NamedTensor[] | null;
+  adamState?: AdamState | null;
   /** Where to write a checkpoint at every epoch end; none when absent. */
   out?: string;
   signal?: AbortSignal;
@@ -88,14 +87,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const history = [...(opts.history ?? [])];
   const firstEpoch = history.length + 1;
   const lastEpoch = history.length + config.epochs;
-  const rng = new Rng(config.seed + 7919 * history.length);
-  const optimizer = tf.train.adam(config.learningRate);
-  const vars = vae.variables();
-  if (opts.optimizerWeights && opts.optimizerWeights.length > 0) await optimizer.setWeights(opts.optimizerWeights);
+  const stepper = await AdamStepper.start(vae, config.learningRate, opts.adamState ?? null);
   const d = pixelsPerImage(trainSet);
   const n = trainSet.count;
   const batchCount = Math.ceil(n / config.batchSize);
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const order = new Uint32Array(n);
   const xBuf = new Float32Array(config.batchSize * d);
   const interval = opts.progressIntervalMs ?? 100;
   const runStart = performance.now();
@@ -104,6 +100,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let stopped = false;
   try {
     for (let epoch = firstEpoch; epoch <= lastEpoch && !stopped; epoch++) {
+      // Shuffles and sampling depend only on (seed, epoch), so a run continued
+      // from a checkpoint matches one that was never interrupted.
+      const rng = new Rng(Math.imul(config.seed + 1, 0x9e3779b1) ^ epoch);
+      for (let i = 0; i < n; i++) order[i] = i;
       rng.shuffle(order);
       const epochStart = performance.now();
       const epochPausedAt = pausedMs;
@@ -124,18 +124,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const rows = Math.min(config.batchSize, n - start);
         const x = gatherPixels(trainSet, order.subarray(start, start + rows), xBuf.subarray(0, rows * d));
         klWeight = klWeightAt(config, epoch - 1 + b / batchCount);
-        const stats = trainStep(vae, optimizer, vars, x, rows, klWeight, rng.seed());
-        const [total, rec, kl] = await stats.data();
-        stats.dispose();
-        if (!Number.isFinite(total!) || !Number.isFinite(rec!) || !Number.isFinite(kl!)) {
+        const [rec, kl] = stepper.step(x, rows, klWeight, rng.seed());
+        const total = rec + kl;
+        if (!Number.isFinite(total) || !Number.isFinite(rec) || !Number.isFinite(kl)) {
           throw new UserError(
             'NOT_FINITE',
-            `The loss became ${Number.isFinite(total!) ? 'infinite' : 'NaN'} at epoch ${epoch}, batch ${b + 1}; training stopped.` +
+            `The loss became ${Number.isFinite(total) ? 'infinite' : 'NaN'} at epoch ${epoch}, batch ${b + 1}; training stopped.` +
               (opts.out && history.length > 0 ? ` The checkpoint of epoch ${history.at(-1)!.epoch} in ${opts.out} is intact.` : '') +
               ' Try a lower learning rate.',
           );
         }
-        sums = { rec: sums.rec + rec! * rows, kl: sums.kl + kl! * rows, count: sums.count + rows };
+        sums = { rec: sums.rec + rec * rows, kl: sums.kl + kl * rows, count: sums.count + rows };
         samplesDone += rows;
         const now = performance.now();
         if (opts.onBatch && (now - lastReport >= interval || b === batchCount - 1)) {
@@ -145,7 +144,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           const remaining = (lastEpoch - epoch) * n + (n - start - rows);
           opts.onBatch({
             epoch, lastEpoch, batch: b + 1, batches: batchCount,
-            loss: { total: rec! + kl!, recon: rec!, kl: kl! },
+            loss: { total, recon: rec, kl },
             klWeight, samplesPerSecond: speed, etaSeconds: remaining / speed,
           });
         }
@@ -169,41 +168,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       history.push(record);
       opts.onEpoch?.(record);
       if (opts.out) {
-        await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), optimizer);
+        await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), await stepper.state());
         opts.onCheckpoint?.(opts.out, epoch);
       }
     }
   } finally {
-    optimizer.dispose();
+    stepper.dispose();
   }
   return { history, stopped, metrics: history.at(-1)?.test ?? null };
-}
-
-/** One Adam step; returns [loss, recon, kl] as a kept tensor the caller disposes. */
-function trainStep(
-  vae: Vae,
-  optimizer: tf.Optimizer,
-  vars: tf.Variable[],
-  pixels: Float32Array,
-  rows: number,
-  klWeight: number,
-  seed: number,
-): tf.Tensor1D {
-  return tf.tidy(() => {
-    const x = tf.tensor2d(pixels, [rows, pixels.length / rows]);
-    let rec: tf.Tensor = tf.scalar(0);
-    let kl: tf.Tensor = tf.scalar(0);
-    const { grads } = tf.variableGrads(() => {
-      const { mean, logVar } = vae.encode(x);
-      const logits = vae.decodeLogits(sampleZ(mean, logVar, seed));
-      rec = tf.keep(tf.mean(reconstructionNll(vae.config, logits, x)));
-      kl = tf.keep(tf.mean(klStandardNormal(mean, logVar)));
-      return tf.add(rec, tf.mul(kl, klWeight));
-    }, vars);
-    optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
-    const out = tf.stack([tf.add(rec, kl), rec, kl]) as tf.Tensor1D;
-    rec.dispose();
-    kl.dispose();
-    return out;
-  });
 }

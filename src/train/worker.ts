@@ -20,14 +20,14 @@ function send(e: WorkerEvent): void {
 async function run(request: TrainRequest): Promise<void> {
   try {
     const backend = await initBackend();
-    const { dataset, vae, history, optimizerWeights } = await prepareTraining(request);
+    const { dataset, vae, history, adamState } = await prepareTraining(request);
     const trainCount = request.training.limit > 0 ? Math.min(request.training.limit, dataset.train.count) : dataset.train.count;
     send({
       type: 'started', backend: backend.name, dataset: dataset.name, trainCount, testCount: dataset.test.count,
       firstEpoch: history.length + 1, lastEpoch: history.length + request.training.epochs,
     });
     const result = await train({
-      vae, dataset, config: request.training, backend: backend.name, history, optimizerWeights,
+      vae, dataset, config: request.training, backend: backend.name, history, adamState,
       out: request.out, signal: abort.signal, gate,
       onBatch: (progress) => send({ type: 'batch', progress }),
       onEpoch: (record) => send({ type: 'epoch', record }),

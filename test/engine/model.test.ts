@@ -15,13 +15,14 @@ const cfg = (over: Partial<ModelConfig> = {}): ModelConfig => ({
   height: 4, width: 5, latentDim: 3, hidden: [16, 8], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1, ...over,
 });
 
-test('the fast dense op matches a stock tfjs Dense layer, values and gradients, for every activation', async () => {
-  for (const act of ACTIVATIONS) {
-    const layer = tf.layers.dense({ units: 7, activation: act, inputShape: [5], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: 'ones' });
-    const x = tf.randomNormal([6, 5], 0, 1, 'float32', 11) as tf.Tensor2D;
+test('the fast dense op matches a stock tfjs Dense layer, values and gradients, for every activation and shape', async () => {
+  // The second shape (wide layer, small batch) takes the (W·dzᵀ)ᵀ path for dx.
+  for (const [act, rows, ins, units] of ACTIVATIONS.flatMap((a) => [[a, 6, 5, 7], [a, 3, 40, 50]] as const)) {
+    const layer = tf.layers.dense({ units, activation: act, inputShape: [ins], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: 'ones' });
+    const x = tf.randomNormal([rows, ins], 0, 1, 'float32', 11) as tf.Tensor2D;
     layer.apply(x); // builds the weights
     const [k, b] = layer.trainableWeights.map((w) => w.read()) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
-    const target = tf.randomNormal([6, 7], 0, 1, 'float32', 12);
+    const target = tf.randomNormal([rows, units], 0, 1, 'float32', 12);
     const lossStock = () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, target)) as tf.Scalar;
     const lossFast = () => tf.sum(tf.mul(dense(x, k, b, act), target)) as tf.Scalar;
     const stock = tf.variableGrads(lossStock, [k, b]);

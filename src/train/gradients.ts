@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import { klStandardNormal, reconstructionNll } from '../model/loss.js';
+import { sampleZ, type Vae } from '../model/vae.js';
+
+/**
+ * Gradients of (Σ_rows recon + w·KL) / batchRows for `rows` images, in the
+ * order of `vae.variables()`, with the sums of recon and KL. With
+ * rows = batchRows this is the batch-mean objective; the gradients of the
+ * shards of a batch add up to the whole batch's.
+ */
+export function gradients(
+  vae: Vae,
+  pixels: Float32Array,
+  rows: number,
+  batchRows: number,
+  klWeight: number,
+  seed: number,
+): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(pixels, [rows, pixels.length / rows]);
+    let rec: tf.Tensor = tf.scalar(0);
+    let kl: tf.Tensor = tf.scalar(0);
+    const vars = vae.variables();
+    const { grads } = tf.variableGrads(() => {
+      const { mean, logVar } = vae.encode(x);
+      const logits = vae.decodeLogits(sampleZ(mean, logVar, seed));
+      rec = tf.keep(tf.sum(reconstructionNll(vae.config, logits, x)));
+      kl = tf.keep(tf.sum(klStandardNormal(mean, logVar)));
+      return tf.div(tf.add(rec, tf.mul(kl, klWeight)), batchRows) as tf.Scalar;
+    }, vars);
+    const sums = tf.stack([rec, kl]) as tf.Tensor1D;
+    rec.dispose();
+    kl.dispose();
+    return { grads: vars.map((v) => grads[v.name]!), sums };
+  });
+}

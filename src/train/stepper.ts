@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Vae } from '../model/vae.js';
+import { readAdam, writeAdam, type AdamState } from './adam-state.js';
+import { gradients } from './gradients.js';
+
+/**
+ * Adam steps on the batch-mean objective, one pass over the whole batch on
+ * this thread. (Splitting each step over two threads was measured slower on
+ * the 2-core build machines: the gradient and weight copies between threads and
+ * memory-bound Adam running on both cores cost more than the second core saved.)
+ */
+export class AdamStepper {
+  private constructor(private readonly vae: Vae, private readonly adam: tf.Optimizer) {}
+
+  static async start(vae: Vae, learningRate: number, initial: AdamState | null): Promise<AdamStepper> {
+    const adam = tf.train.adam(learningRate);
+    if (initial) await writeAdam(adam, initial, vae.variables());
+    return new AdamStepper(vae, adam);
+  }
+
+  /** One step; returns the batch means of reconstruction NLL and KL. */
+  step(pixels: Float32Array, rows: number, klWeight: number, seed: number): [number, number] {
+    const vars = this.vae.variables();
+    const { grads, sums } = gradients(this.vae, pixels, rows, rows, klWeight, seed);
+    this.adam.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+    const [rec, kl] = sums.dataSync();
+    tf.dispose([...grads, sums]);
+    return [rec! / rows, kl! / rows];
+  }
+
+  /** Adam's state by variable index, or null before the first step. */
+  state(): Promise<AdamState | null> {
+    return readAdam(this.adam);
+  }
+
+  dispose(): void {
+    this.adam.dispose();
+  }
+}
