@@ -9,19 +9,8 @@ import { ModelConfigSchema, TrainConfigSchema, describeIssues } from './config.j
 import { Vae } from './vae.js';
 import { DataSpecSchema } from '../data/dataset.js';
 
-export const LossSchema = z.object({ total: z.number(), recon: z.number(), kl: z.number() });
-export type Loss = z.infer<typeof LossSchema>;
-
-export const EpochRecordSchema = z.object({
-  epoch: z.number().int().min(1),
-  train: LossSchema,
-  test: LossSchema,
-  klWeight: z.number(),
-  seconds: z.number(),
-  samplesPerSecond: z.number(),
-  backend: z.string(),
-});
-export type EpochRecord = z.infer<typeof EpochRecordSchema>;
+export { LossSchema, EpochRecordSchema, type Loss, type EpochRecord } from './records.js';
+import { LossSchema, EpochRecordSchema } from './records.js';
 
 export const ManifestSchema = z.object({
   format: z.literal('latent-explorer-model'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DataSpecSchema } from '../data/dataset.js';
 import { ModelConfigSchema, TrainConfigSchema } from '../model/config.js';
-import { EpochRecordSchema, LossSchema } from '../model/io.js';
+import { EpochRecordSchema, LossSchema } from '../model/records.js';
 
 /** A new model's architecture; the image size comes from the data. */
 export const NewModelSchema = ModelConfigSchema.omit({ height: true, width: true }).extend({ kind: z.literal('new') });

@@ -49,6 +49,8 @@ export interface TrainResult {
   stopped: boolean;
   /** Test figures after the last completed epoch, or null if none completed. */
   metrics: Loss | null;
+  /** Adam's state at the end, to save with the model. */
+  adamState: AdamState | null;
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -172,8 +174,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         opts.onCheckpoint?.(opts.out, epoch);
       }
     }
+    return { history, stopped, metrics: history.at(-1)?.test ?? null, adamState: await stepper.state() };
   } finally {
     stepper.dispose();
   }
-  return { history, stopped, metrics: history.at(-1)?.test ?? null };
 }

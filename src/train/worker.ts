@@ -34,7 +34,7 @@ async function run(request: TrainRequest): Promise<void> {
       onCheckpoint: (dir, epoch) => send({ type: 'checkpoint', dir, epoch }),
     });
     vae.dispose();
-    send({ type: 'done', ...result });
+    send({ type: 'done', history: result.history, stopped: result.stopped, metrics: result.metrics });
   } catch (err) {
     send({ type: 'error', error: toErrorInfo(err) });
   } finally {

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { DataSpecSchema } from '../data/dataset.js';
+import { ModelConfigSchema, TrainConfigSchema } from '../model/config.js';
+import { EpochRecordSchema, LossSchema } from '../model/records.js';
+import { BatchProgressSchema, NewModelSchema } from '../train/protocol.js';
+
+/** Typed arrays cross every transport as binary, never as JSON lists. */
+export const F32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
+export const I32 = z.custom<Int32Array>((v) => v instanceof Int32Array, 'expected an Int32Array');
+
+export const DatasetChoiceSchema = z.object({
+  id: z.enum(['mnist', 'fashion']),
+  name: z.string(),
+  available: z.boolean(),
+  detail: z.string(),
+});
+
+export const DatasetInfoSchema = z.object({
+  name: z.string(),
+  spec: DataSpecSchema,
+  height: z.number(),
+  width: z.number(),
+  trainCount: z.number(),
+  testCount: z.number(),
+  labelled: z.boolean(),
+  classNames: z.array(z.string()).nullable(),
+});
+
+export const TrainStatusSchema = z.enum(['idle', 'running', 'paused', 'stopping', 'done', 'stopped', 'failed']);
+
+/** Everything the UI needs to draw the session from scratch. */
+export const SessionSchema = z.object({
+  backend: z.string(),
+  status: TrainStatusSchema,
+  error: z.string().nullable(),
+  dataset: DatasetInfoSchema.nullable(),
+  model: ModelConfigSchema.nullable(),
+  training: TrainConfigSchema.nullable(),
+  history: z.array(EpochRecordSchema),
+  progress: BatchProgressSchema.nullable(),
+  /** Where the model was last saved or opened from. */
+  modelDir: z.string().nullable(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const ProjectionSchema = z.enum(['identity', 'pca', 'plane', 'line']);
+
+export const LatentPointsSchema = z.object({
+  count: z.number(),
+  latentDim: z.number(),
+  mean: F32,
+  logVar: F32,
+  labels: I32.nullable(),
+  /** count × 3 coordinates for the scatter. */
+  positions: F32,
+  /** How positions relate to z: as is (3 dims), PCA of more dims, a plane (2), a line (1). */
+  projection: ProjectionSchema,
+  /** For PCA: the share of variance the three axes explain. */
+  explained: z.array(z.number()).nullable(),
+});
+
+export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), pixels: F32 });
+
+export { DataSpecSchema, ModelConfigSchema, TrainConfigSchema, EpochRecordSchema, LossSchema, BatchProgressSchema, NewModelSchema };

@@ -1,0 +1,32 @@
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { startTsWorker } from '../util/ts-worker.js';
+
+/**
+ * The engine thread, seen from the thread that owns it. Each UI connection gets
+ * its own MessagePort to the engine; the owner relays and does nothing else.
+ */
+export class EngineHost {
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts the engine thread; `entry` overrides the worker script (the packaged app passes its bundle). */
+  static async start(entry?: URL): Promise<EngineHost> {
+    const worker = startTsWorker(entry ?? new URL('./worker.ts', import.meta.url), null);
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`The engine thread exited (code ${code}) while starting.`)));
+    });
+    return new EngineHost(worker);
+  }
+
+  /** A new connection to the engine: post requests into the returned port. */
+  connect(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ type: 'connect', port: port2 }, [port2]);
+    return port1;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

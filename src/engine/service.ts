@@ -1,0 +1,269 @@
+import { existsSync } from 'node:fs';
+import type { EngineApi, EventName, Output, Payload } from '../contract/index.js';
+import type { Session } from '../contract/schemas.js';
+import { describeDataset, type Dataset } from '../data/dataset.js';
+import { DEBIAN_FASHION_DIR, hasStandardFiles, loadDataset } from '../data/load.js';
+import type { ModelConfig, TrainConfig } from '../model/config.js';
+import { loadModel, saveModel, type EpochRecord } from '../model/io.js';
+import { Vae } from '../model/vae.js';
+import { decodeZ, encodeSet, reconstruct } from '../latent/ops.js';
+import { subset } from '../latent/evaluate.js';
+import { projectTo3d } from '../latent/projection.js';
+import type { AdamState } from '../train/adam-state.js';
+import { PauseGate } from '../train/pause-gate.js';
+import type { BatchProgress } from '../train/trainer.js';
+import { manifestFor, train } from '../train/trainer.js';
+import { UserError } from '../util/errors.js';
+import { initBackend } from './backend.js';
+
+type Status = Session['status'];
+export type Emit = <E extends EventName>(name: E, payload: Payload<E>) => void;
+
+/** How often, at most, the UI is told to redraw the latent space while training. */
+const LATENT_REFRESH_MS = 2000;
+
+/**
+ * The engine behind the UI: one dataset, one model, one training run at a time.
+ * Training runs on this thread but yields between batches, so decode and
+ * reconstruct requests are answered while it goes on, with the live weights.
+ */
+export class EngineService implements EngineApi {
+  private backend = 'unknown';
+  private status: Status = 'idle';
+  private error: string | null = null;
+  private dataset: Dataset | null = null;
+  private vae: Vae | null = null;
+  private training: TrainConfig | null = null;
+  private history: EpochRecord[] = [];
+  private progress: BatchProgress | null = null;
+  private modelDir: string | null = null;
+  private adam: AdamState | null = null;
+  private gate: PauseGate | null = null;
+  private abort: AbortController | null = null;
+  private lastLatentEvent = 0;
+
+  constructor(private readonly emit: Emit) {}
+
+  async init(): Promise<void> {
+    this.backend = (await initBackend()).name;
+  }
+
+  private session(): Session {
+    return {
+      backend: this.backend,
+      status: this.status,
+      error: this.error,
+      dataset: this.dataset ? describeDataset(this.dataset) : null,
+      model: this.vae?.config ?? null,
+      training: this.training,
+      history: this.history,
+      progress: this.progress,
+      modelDir: this.modelDir,
+    };
+  }
+
+  private setStatus(status: Status, error: string | null = null): void {
+    this.status = status;
+    this.error = error;
+    this.emit('status', { status, error });
+  }
+
+  private busy(): boolean {
+    return this.status === 'running' || this.status === 'paused' || this.status === 'stopping';
+  }
+
+  private requireIdle(what: string): void {
+    if (this.busy()) throw new UserError('BUSY', `Stop the training before you ${what}.`);
+  }
+
+  private requireModel(): { vae: Vae; dataset: Dataset } {
+    if (!this.vae || !this.dataset) throw new UserError('BAD_REQUEST', 'There is no model yet: train one or open a saved model.');
+    return { vae: this.vae, dataset: this.dataset };
+  }
+
+  async getSession(): Promise<Session> {
+    return this.session();
+  }
+
+  async listDatasets(): Promise<Output<'listDatasets'>> {
+    const fashion = existsSync(DEBIAN_FASHION_DIR) && hasStandardFiles(DEBIAN_FASHION_DIR);
+    return [
+      { id: 'mnist', name: 'MNIST', available: true, detail: 'Handwritten digits, 60,000 training and 10,000 test images (built in).' },
+      {
+        id: 'fashion', name: 'Fashion-MNIST', available: fashion,
+        detail: fashion ? `Clothing images from ${DEBIAN_FASHION_DIR}.` : "Install Debian's dataset-fashion-mnist package to use it.",
+      },
+    ];
+  }
+
+  async startTraining(input: Parameters<EngineApi['startTraining']>[0]): Promise<Session> {
+    this.requireIdle('start a new one');
+    const dataset = await loadDataset(input.data);
+    const config: ModelConfig = { ...input.model, height: dataset.train.height, width: dataset.train.width };
+    const vae = Vae.create(config, input.training.seed);
+    this.replaceModel(vae, dataset, null);
+    this.training = input.training;
+    this.runTraining(input.training.epochs);
+    return this.session();
+  }
+
+  async continueTraining(input: { epochs: number }): Promise<Session> {
+    this.requireIdle('continue');
+    this.requireModel();
+    this.training = { ...(this.training ?? defaultTraining()), epochs: input.epochs };
+    this.runTraining(input.epochs);
+    return this.session();
+  }
+
+  private replaceModel(vae: Vae, dataset: Dataset, dir: string | null): void {
+    this.vae?.dispose();
+    this.vae = vae;
+    this.dataset = dataset;
+    this.history = [];
+    this.progress = null;
+    this.adam = null;
+    this.modelDir = dir;
+  }
+
+  /** Starts the training loop without waiting for it; its course is reported through events. */
+  private runTraining(epochs: number): void {
+    const { vae, dataset } = this.requireModel();
+    this.gate = new PauseGate();
+    this.abort = new AbortController();
+    this.setStatus('running');
+    const config = { ...this.training!, epochs };
+    void train({
+      vae, dataset, config, backend: this.backend, history: this.history, adamState: this.adam,
+      signal: this.abort.signal, gate: this.gate,
+      onBatch: (p) => {
+        this.progress = p;
+        this.emit('progress', p);
+        const now = Date.now();
+        if (now - this.lastLatentEvent >= LATENT_REFRESH_MS) {
+          this.lastLatentEvent = now;
+          this.emit('latentChanged', { epoch: p.epoch, batch: p.batch });
+        }
+      },
+      onEpoch: (r) => {
+        this.history = [...this.history, r];
+        this.emit('epoch', r);
+        this.lastLatentEvent = Date.now();
+        this.emit('latentChanged', { epoch: r.epoch, batch: 0 });
+      },
+    }).then(
+      (result) => {
+        this.history = result.history;
+        this.adam = result.adamState;
+        this.setStatus(result.stopped ? 'stopped' : 'done');
+      },
+      (err: unknown) => {
+        this.setStatus('failed', err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
+
+  async pauseTraining(): Promise<Session> {
+    if (this.status !== 'running') throw new UserError('BAD_REQUEST', 'Training is not running.');
+    this.gate!.pause();
+    this.setStatus('paused');
+    return this.session();
+  }
+
+  async resumeTraining(): Promise<Session> {
+    if (this.status !== 'paused') throw new UserError('BAD_REQUEST', 'Training is not paused.');
+    this.gate!.resume();
+    this.setStatus('running');
+    return this.session();
+  }
+
+  async stopTraining(): Promise<Session> {
+    if (!this.busy()) throw new UserError('BAD_REQUEST', 'Training is not running.');
+    this.abort!.abort();
+    this.gate!.resume();
+    this.setStatus('stopping');
+    return this.session();
+  }
+
+  async openModel(input: { dir: string }): Promise<Session> {
+    this.requireIdle('open a model');
+    const saved = await loadModel(input.dir);
+    let dataset: Dataset;
+    try {
+      dataset = await loadDataset(saved.manifest.dataset.spec);
+    } catch (err) {
+      saved.vae.dispose();
+      throw err;
+    }
+    this.replaceModel(saved.vae, dataset, input.dir);
+    this.history = saved.manifest.history;
+    this.training = saved.manifest.training;
+    this.adam = saved.adamState;
+    this.setStatus(this.history.length > 0 ? 'done' : 'idle');
+    return this.session();
+  }
+
+  async saveModel(input: { dir: string }): Promise<Session> {
+    this.requireIdle('save');
+    const { vae, dataset } = this.requireModel();
+    await saveModel(input.dir, vae, manifestFor(vae, dataset, this.training ?? defaultTraining(), this.history), this.adam);
+    this.modelDir = input.dir;
+    return this.session();
+  }
+
+  async latentPoints(): Promise<Output<'latentPoints'>> {
+    const { vae, dataset } = this.requireModel();
+    const enc = await encodeSet(vae, dataset.test, 1000);
+    const projected = projectTo3d(enc.mean, enc.count, enc.latentDim);
+    return {
+      count: enc.count, latentDim: enc.latentDim, mean: enc.mean, logVar: enc.logVar,
+      labels: dataset.test.labels, ...projected,
+    };
+  }
+
+  async decode(input: { z: Float32Array }): Promise<Output<'decode'>> {
+    const { vae } = this.requireModel();
+    const pixels = await decodeZ(vae, input.z);
+    const c = vae.config;
+    return { count: input.z.length / c.latentDim, height: c.height, width: c.width, pixels };
+  }
+
+  async reconstruct(input: { index: number; samples: number; seed?: number }): Promise<Output<'reconstruct'>> {
+    const { vae, dataset } = this.requireModel();
+    if (input.index >= dataset.test.count) {
+      throw new UserError('BAD_REQUEST', `Test image ${input.index} does not exist; there are ${dataset.test.count}.`);
+    }
+    const one = subset(dataset.test, [input.index]);
+    const { height: h, width: w } = one;
+    const img = (pixels: Float32Array, count = 1) => ({ count, height: h, width: w, pixels });
+    const mean = await reconstruct(vae, one, 'mean');
+    const many = subset(dataset.test, Array.from({ length: input.samples }, () => input.index));
+    const samples = input.samples > 0 ? await reconstruct(vae, many, 'sample', input.seed ?? Math.floor(Math.random() * 2 ** 31)) : null;
+    return {
+      index: input.index,
+      label: one.labels ? one.labels[0]! : null,
+      original: img(one.pixels),
+      mean: { z: mean.z, image: img(mean.pixels) },
+      samples: { z: samples?.z ?? new Float32Array(0), images: img(samples?.pixels ?? new Float32Array(0), input.samples) },
+    };
+  }
+
+  async testImages(input: { indices: number[] }): Promise<Output<'testImages'>> {
+    const { dataset } = this.requireModel();
+    const bad = input.indices.find((i) => i >= dataset.test.count);
+    if (bad !== undefined) throw new UserError('BAD_REQUEST', `Test image ${bad} does not exist; there are ${dataset.test.count}.`);
+    const s = subset(dataset.test, input.indices);
+    return { count: s.count, height: s.height, width: s.width, pixels: s.pixels };
+  }
+
+  async reconstructionStrip(input: { n: number }): Promise<Output<'reconstructionStrip'>> {
+    const { vae, dataset } = this.requireModel();
+    const s = subset(dataset.test, Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i));
+    const r = await reconstruct(vae, s, 'mean');
+    const pack = (pixels: Float32Array) => ({ count: s.count, height: s.height, width: s.width, pixels });
+    return { originals: pack(s.pixels), reconstructions: pack(r.pixels) };
+  }
+}
+
+function defaultTraining(): TrainConfig {
+  return { epochs: 1, batchSize: 128, learningRate: 0.001, beta: 1, warmupEpochs: 0, seed: 42, limit: 0 };
+}

@@ -1,0 +1,83 @@
+import { methodNames, type EventName, type Input, type Method, type Output, type Payload } from '../contract/index.js';
+import type { Endpoint, EventMessage, ResponseMessage } from './wire.js';
+
+/** An error the engine answered with: a code for programs, a sentence for people. */
+export class RpcError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}
+
+export type ClientMethods = { [M in Method]: (input: Input<M>) => Promise<Output<M>> };
+
+export interface Client extends ClientMethods {
+  /** Subscribes to an event; returns an unsubscribe function. */
+  on<E extends EventName>(name: E, handler: (payload: Payload<E>) => void): () => void;
+  /** Rejects every pending call (the connection is gone). */
+  close(reason?: string): void;
+}
+
+/**
+ * Builds a typed client over an endpoint, one method per contract request
+ * (a plain loop over the contract's keys).
+ */
+export function createClient(endpoint: Endpoint): Client {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const handlers = new Map<string, Set<(p: unknown) => void>>();
+
+  endpoint.onMessage((raw) => {
+    const msg = raw as ResponseMessage | EventMessage;
+    if (msg?.t === 'res' && typeof msg.id === 'number') {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(new RpcError(msg.error.code, msg.error.message));
+    } else if (msg?.t === 'evt') {
+      handlers.get(msg.name)?.forEach((h) => h(msg.payload));
+    }
+  });
+
+  const call = (method: Method, input: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      try {
+        endpoint.send({ t: 'req', id, method, input });
+      } catch (err) {
+        pending.delete(id);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+
+  const base = {
+    on(name: EventName, handler: (p: unknown) => void) {
+      if (!handlers.has(name)) handlers.set(name, new Set());
+      handlers.get(name)!.add(handler);
+      return () => void handlers.get(name)!.delete(handler);
+    },
+    close(reason = 'The connection to the engine closed.') {
+      for (const p of pending.values()) p.reject(new RpcError('DISCONNECTED', reason));
+      pending.clear();
+    },
+  };
+  const methods: Record<string, (i: unknown) => Promise<unknown>> = {};
+  for (const name of methodNames) methods[name] = (input: unknown) => call(name, input);
+  return { ...base, ...methods } as unknown as Client;
+}
+
+/**
+ * Wraps an async function so that only the newest call's answer is delivered:
+ * when calls overlap, older answers resolve to `undefined` instead. Used for
+ * decoding while the user drags, where stale images must never win.
+ */
+export function latestOnly<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+  let generation = 0;
+  return async (...args: A) => {
+    const mine = ++generation;
+    const result = await fn(...args);
+    return mine === generation ? result : undefined;
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { events, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
+import { toErrorInfo } from '../util/errors.js';
+import { approximateSize, RequestMessageSchema, type Endpoint, type ResponseMessage } from './wire.js';
+
+export interface ServerOptions {
+  /** Requests whose input is larger than this many bytes are refused. */
+  maxInputBytes?: number;
+}
+
+const DEFAULT_MAX_INPUT = 8 * 1024 * 1024;
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/**
+ * Serves an engine over any number of endpoints: checks the method name,
+ * parses the input against the contract, calls the engine, and answers
+ * {ok, value} or {ok: false, error}. A malformed message gets an error reply
+ * and the next message is served as usual. Events go to every endpoint.
+ */
+export class RpcServer {
+  private readonly endpoints = new Set<Endpoint>();
+  private readonly maxInput: number;
+
+  constructor(private readonly engine: EngineApi, opts: ServerOptions = {}) {
+    this.maxInput = opts.maxInputBytes ?? DEFAULT_MAX_INPUT;
+  }
+
+  /** Starts serving an endpoint; returns a function that stops. */
+  attach(endpoint: Endpoint): () => void {
+    this.endpoints.add(endpoint);
+    const off = endpoint.onMessage((m) => void this.handle(endpoint, m));
+    return () => {
+      off();
+      this.endpoints.delete(endpoint);
+    };
+  }
+
+  emit<E extends EventName>(name: E, payload: Payload<E>): void {
+    const checked = events[name].parse(payload);
+    for (const ep of this.endpoints) ep.send({ t: 'evt', name, payload: checked });
+  }
+
+  private reply(ep: Endpoint, msg: ResponseMessage): void {
+    try {
+      ep.send(msg);
+    } catch {
+      // The other end went away; nothing to tell it.
+    }
+  }
+
+  private async handle(ep: Endpoint, raw: unknown): Promise<void> {
+    const parsed = RequestMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: `Malformed request: ${describe(parsed.error)}` } });
+      return;
+    }
+    const { id, method, input } = parsed.data;
+    if (!Object.hasOwn(requests, method)) {
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'UNKNOWN_METHOD', message: `There is no method "${method}".` } });
+      return;
+    }
+    const size = approximateSize(input);
+    if (size > this.maxInput) {
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'TOO_LARGE', message: `The request is ${size} bytes; the limit is ${this.maxInput}.` } });
+      return;
+    }
+    const m = method as Method;
+    const checked = requests[m].input.safeParse(input ?? {});
+    if (!checked.success) {
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: `${method}: ${describe(checked.error)}` } });
+      return;
+    }
+    try {
+      const call = this.engine[m] as (input: unknown) => Promise<unknown>;
+      const value = await call.call(this.engine, checked.data);
+      this.reply(ep, { t: 'res', id, ok: true, value });
+    } catch (err) {
+      this.reply(ep, { t: 'res', id, ok: false, error: toErrorInfo(err) });
+    }
+  }
+}
