@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/errors.js';
 import { registerTrain } from './commands/train.js';
 import { registerModelCommands } from './commands/model.js';
+import { registerServe } from './commands/serve.js';
 
 /** The `latent-explorer` command line. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true);
   registerTrain(program);
   registerModelCommands(program);
+  registerServe(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

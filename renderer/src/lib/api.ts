@@ -1,0 +1,70 @@
+import { getContext, setContext } from 'svelte';
+import { createClient, type Client } from '../../../src/rpc/client.js';
+import { socketEndpoint, type SocketLike } from '../../../src/rpc/ws-endpoint.js';
+import type { Endpoint, WireMessage } from '../../../src/rpc/wire.js';
+
+/** What Electron's preload exposes: one port for the one engine channel, nothing else. */
+interface DesktopBridge {
+  connect(): Promise<MessagePort>;
+  saveDialog?(opts: { title: string; defaultPath?: string }): Promise<string | null>;
+  openDialog?(opts: { title: string }): Promise<string | null>;
+}
+
+declare global {
+  interface Window {
+    latentExplorer?: DesktopBridge;
+  }
+}
+
+function domPortEndpoint(port: MessagePort): Endpoint {
+  return {
+    send(message: WireMessage) {
+      port.postMessage(message);
+    },
+    onMessage(handler) {
+      const l = (e: MessageEvent) => handler(e.data);
+      port.addEventListener('message', l);
+      port.start();
+      return () => port.removeEventListener('message', l);
+    },
+  };
+}
+
+export type Transport = 'electron' | 'websocket';
+
+/**
+ * Connects to the engine: through the Electron preload's port when there is
+ * one, else over a WebSocket to the server that served this page.
+ */
+export async function connect(onClose: (reason: string) => void): Promise<{ client: Client; transport: Transport }> {
+  if (window.latentExplorer) {
+    const port = await window.latentExplorer.connect();
+    return { client: createClient(domPortEndpoint(port)), transport: 'electron' };
+  }
+  const url = new URL('rpc', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', () => reject(new Error(`Cannot reach the engine at ${url}.`)), { once: true });
+  });
+  const client = createClient(socketEndpoint(socket as unknown as SocketLike));
+  socket.addEventListener('close', () => {
+    client.close('The connection to the engine closed.');
+    onClose('The connection to the engine closed. Restart the server and reload this page.');
+  });
+  return { client, transport: 'websocket' };
+}
+
+/** The context key under which the engine client reaches components (a test can hand in a fake). */
+export const API_CONTEXT = Symbol('latent-explorer-api');
+
+export function setApi(client: Client): void {
+  setContext(API_CONTEXT, client);
+}
+
+export function getApi(): Client {
+  const client = getContext<Client | undefined>(API_CONTEXT);
+  if (!client) throw new Error('No engine client in context.');
+  return client;
+}

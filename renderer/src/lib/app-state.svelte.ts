@@ -1,0 +1,181 @@
+import type { Client } from '../../../src/rpc/client.js';
+import { latestOnly } from '../../../src/rpc/client.js';
+import type { Input, Output, Payload } from '../../../src/contract/index.js';
+import type { Session } from '../../../src/contract/schemas.js';
+
+export type LatentPoints = Output<'latentPoints'>;
+export type Images = Output<'decode'>;
+export type PointDetail = { kind: 'point' } & Output<'reconstruct'>;
+export type SpaceDetail = { kind: 'space'; z: Float32Array; image: Images; dragging: boolean };
+export type Detail = PointDetail | SpaceDetail;
+
+/**
+ * The UI's state: what the engine told us, kept in runes. Large arrays use
+ * $state.raw and are replaced, never mutated.
+ */
+export class AppState {
+  status = $state<Session['status']>('idle');
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  backend = $state('');
+  dataset = $state.raw<Session['dataset']>(null);
+  model = $state.raw<Session['model']>(null);
+  training = $state.raw<Session['training']>(null);
+  modelDir = $state<string | null>(null);
+  history = $state.raw<Session['history']>([]);
+  progress = $state.raw<Payload<'progress'> | null>(null);
+  datasets = $state.raw<Output<'listDatasets'>>([]);
+  points = $state.raw<LatentPoints | null>(null);
+  hidden = $state.raw<ReadonlySet<number>>(new Set());
+  strip = $state.raw<Output<'reconstructionStrip'> | null>(null);
+  detail = $state.raw<Detail | null>(null);
+  selected = $state<number | null>(null);
+  /** Where the decode marker sits in the scatter (scene coordinates), or null. */
+  marker = $state.raw<[number, number, number] | null>(null);
+  connection = $state<'connecting' | 'ready' | 'lost'>('connecting');
+
+  busy = $derived(this.status === 'running' || this.status === 'paused' || this.status === 'stopping');
+  classNames = $derived(this.dataset?.classNames ?? null);
+
+  private refreshing = false;
+  private refreshAgain = false;
+  private readonly decodeLatest: (z: Float32Array) => Promise<Images | undefined>;
+
+  constructor(readonly api: Client) {
+    this.decodeLatest = latestOnly((z: Float32Array) => api.decode({ z }));
+  }
+
+  async init(): Promise<void> {
+    this.api.on('status', (s) => {
+      this.status = s.status;
+      this.error = s.error;
+      if (s.status === 'done' || s.status === 'stopped') void this.refreshAll();
+    });
+    this.api.on('progress', (p) => (this.progress = p));
+    this.api.on('epoch', (r) => {
+      this.history = [...this.history, r];
+      void this.refreshStrip();
+    });
+    this.api.on('latentChanged', () => void this.refreshPoints());
+    this.apply(await this.api.getSession({}));
+    this.datasets = await this.api.listDatasets({});
+    this.connection = 'ready';
+    if (this.model) await this.refreshAll();
+  }
+
+  private apply(s: Session): void {
+    this.status = s.status;
+    this.error = s.error;
+    this.backend = s.backend;
+    this.dataset = s.dataset;
+    this.model = s.model;
+    this.training = s.training;
+    this.history = s.history;
+    this.progress = s.progress;
+    this.modelDir = s.modelDir;
+  }
+
+  /** Runs an engine call, showing its error sentence instead of throwing. */
+  private async attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      this.notice = null;
+      return await fn();
+    } catch (err) {
+      this.notice = err instanceof Error ? err.message : String(err);
+      return undefined;
+    }
+  }
+
+  async refreshAll(): Promise<void> {
+    await Promise.all([this.refreshPoints(), this.refreshStrip()]);
+  }
+
+  /** Fetches the latent means again; overlapping requests collapse into one more. */
+  async refreshPoints(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.refreshAgain = false;
+        const pts = await this.attempt(() => this.api.latentPoints({}));
+        if (pts) this.points = pts;
+      } while (this.refreshAgain);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  async refreshStrip(): Promise<void> {
+    const s = await this.attempt(() => this.api.reconstructionStrip({ n: 10 }));
+    if (s) this.strip = s;
+  }
+
+  async start(input: Input<'startTraining'>): Promise<void> {
+    const s = await this.attempt(() => this.api.startTraining(input));
+    if (!s) return;
+    this.apply(s);
+    this.points = null;
+    this.strip = null;
+    this.detail = null;
+    this.selected = null;
+    this.marker = null;
+  }
+
+  async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    const call = { pause: this.api.pauseTraining, resume: this.api.resumeTraining, stop: this.api.stopTraining }[action];
+    const s = await this.attempt(() => call({}));
+    if (s) this.status = s.status;
+  }
+
+  async continueTraining(epochs: number): Promise<void> {
+    const s = await this.attempt(() => this.api.continueTraining({ epochs }));
+    if (s) this.apply(s);
+  }
+
+  async openModel(dir: string): Promise<void> {
+    const s = await this.attempt(() => this.api.openModel({ dir }));
+    if (!s) return;
+    this.apply(s);
+    this.detail = null;
+    this.selected = null;
+    this.marker = null;
+    await this.refreshAll();
+  }
+
+  async saveModel(dir: string): Promise<void> {
+    const s = await this.attempt(() => this.api.saveModel({ dir }));
+    if (s) {
+      this.apply(s);
+      this.notice = `Saved to ${dir}.`;
+    }
+  }
+
+  async selectPoint(index: number): Promise<void> {
+    this.selected = index;
+    this.marker = null;
+    const r = await this.attempt(() => this.api.reconstruct({ index, samples: 4 }));
+    if (r && this.selected === index) this.detail = { kind: 'point', ...r };
+  }
+
+  async decodeAt(z: Float32Array, dragging: boolean, scenePoint: [number, number, number]): Promise<void> {
+    this.selected = null;
+    this.marker = scenePoint;
+    const image = await this.attempt(() => this.decodeLatest(z));
+    if (image) this.detail = { kind: 'space', z, image, dragging };
+  }
+
+  toggleClass(label: number): void {
+    const next = new Set(this.hidden);
+    if (next.has(label)) next.delete(label);
+    else next.add(label);
+    this.hidden = next;
+  }
+
+  labelName(label: number | null): string {
+    if (label === null) return 'unlabelled';
+    return this.classNames?.[label] ?? String(label);
+  }
+}

@@ -1,0 +1,25 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { API_CONTEXT, connect } from './lib/api.js';
+import './styles.css';
+
+const target = document.getElementById('app')!;
+
+async function boot(): Promise<void> {
+  try {
+    const { client } = await connect((reason) => {
+      target.dataset.connection = 'lost';
+      document.title = `Latent Explorer (disconnected)`;
+      console.warn(reason);
+    });
+    mount(App, { target, context: new Map([[API_CONTEXT, client]]) });
+  } catch (err) {
+    target.innerHTML = '';
+    const p = document.createElement('p');
+    p.className = 'fatal';
+    p.textContent = `Latent Explorer cannot reach its engine: ${(err as Error).message}`;
+    target.appendChild(p);
+  }
+}
+
+void boot();

@@ -1,0 +1,182 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import type { Browser, Page } from 'playwright-core';
+import { serve, type RunningServer } from '../../src/server/serve.js';
+import { createClient, type Client } from '../../src/rpc/client.js';
+import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
+import { PALETTE } from '../../renderer/src/lib/palette.js';
+import { launchChromium, openApp } from './browser.js';
+
+// The whole app in the browser mode: the real server and engine, Debian's
+// Chromium driving the built renderer. Screenshots land in test-output/.
+const OUT = path.resolve('test-output');
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let engine: Client;
+let socket: WebSocket;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = await serve({ port: 0, host: '127.0.0.1' });
+  browser = await launchChromium();
+  page = await openApp(browser, server.url);
+  socket = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
+  await new Promise((r) => socket.once('open', r));
+  engine = createClient(socketEndpoint(socket as unknown as SocketLike));
+});
+
+after(async () => {
+  socket?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function status(): Promise<string> {
+  return (await page.getAttribute('[data-testid=status]', 'data-status')) ?? '';
+}
+
+async function waitStatus(s: string, timeout = 120000): Promise<void> {
+  await page.waitForSelector(`[data-testid=status][data-status=${s}]`, { timeout });
+}
+
+async function train(epochs: number, limit: number): Promise<void> {
+  await page.fill('[data-testid=epochs]', String(epochs));
+  await page.fill('[data-testid=limit]', String(limit));
+  await page.fill('[data-testid=batch]', '100');
+  await page.click('[data-testid=train]');
+}
+
+/** Counts scatter pixels close to each label colour. */
+async function colourCounts(): Promise<number[]> {
+  return page.evaluate((palette) => {
+    const src = document.querySelector('[data-testid=scatter] canvas') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = palette.map(() => 0);
+    for (let i = 0; i < d.length; i += 4) {
+      palette.forEach(([r, g, b], k) => {
+        if (Math.abs(d[i]! - r * 255) < 12 && Math.abs(d[i + 1]! - g * 255) < 12 && Math.abs(d[i + 2]! - b * 255) < 12) counts[k]!++;
+      });
+    }
+    return counts;
+  }, PALETTE);
+}
+
+async function canvasBytes(testid: string): Promise<number[]> {
+  return page.evaluate((id) => {
+    const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    return Array.from({ length: c.width * c.height }, (_, i) => d[i * 4]!);
+  }, testid);
+}
+
+test('invalid settings show a message beside the field and disable training', async () => {
+  await page.fill('[data-testid=latent]', '0');
+  assert.match(await page.innerText('#latent-error'), /latent dim must be at least 1/);
+  assert.equal(await page.isDisabled('[data-testid=train]'), true);
+  await page.fill('[data-testid=latent]', '3');
+  assert.equal(await page.isDisabled('[data-testid=train]'), false);
+});
+
+test('train one epoch: the scatter fills with points in the label colours', async () => {
+  await train(1, 3000);
+  await waitStatus('done');
+  await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
+  await page.waitForSelector('[data-testid=recon-strip]');
+  await page.waitForTimeout(500);
+  const counts = await colourCounts();
+  const present = counts.filter((c) => c >= 20).length;
+  assert.ok(present >= 6, `label colours seen: ${counts.join(', ')}`);
+  await page.screenshot({ path: path.join(OUT, 'trained-light.png') });
+  // Hiding a class through the legend removes its colour.
+  await page.click('[data-testid=legend-1]');
+  await page.waitForTimeout(300);
+  const hidden = await colourCounts();
+  assert.ok(hidden[1]! < counts[1]! / 5, `class 1 pixels: ${counts[1]} → ${hidden[1]}`);
+  await page.click('[data-testid=legend-1]');
+});
+
+test('clicking a point shows the decoded mean, equal pixel for pixel to the engine\'s decode of that mean', async () => {
+  const pts = await engine.latentPoints({});
+  // A point the cursor really lands on: the first whose pick returns itself.
+  const target = await page.evaluate((n) => {
+    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
+    for (let i = 0; i < n; i++) {
+      const s = v.screenPosition(i);
+      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
+    }
+    return null;
+  }, pts.count);
+  assert.ok(target, 'some point can be clicked');
+  await page.mouse.click(target.x, target.y);
+  await page.waitForFunction((i) => document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`), target.i);
+  const z = pts.mean.slice(target.i * 3, target.i * 3 + 3);
+  const decoded = await engine.decode({ z });
+  const expected = Array.from(decoded.pixels, (v) => Math.max(0, Math.min(255, Math.round(v * 255))));
+  assert.deepEqual(await canvasBytes('decoded-mean'), expected);
+  await page.screenshot({ path: path.join(OUT, 'point-decoded.png') });
+});
+
+test('clicking empty space decodes the point under the cursor; dragging the marker decodes continuously', async () => {
+  const box = (await page.locator('[data-testid=scatter]').boundingBox())!;
+  // A corner of the view, away from the cloud.
+  const x = box.x + 40;
+  const y = box.y + 40;
+  const isEmpty = await page.evaluate(([px, py]) => (window as unknown as { latentExplorerScatter: { pick(x: number, y: number): number } }).latentExplorerScatter.pick(px!, py!) < 0, [x, y]);
+  assert.ok(isEmpty);
+  await page.mouse.click(x, y);
+  await page.waitForSelector('[data-testid=decoded-space]');
+  const z1 = await page.innerText('[data-testid=space-z]');
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 60, y + 40, { steps: 6 });
+  await page.mouse.up();
+  await page.waitForFunction((before) => document.querySelector('[data-testid=space-z]')?.textContent !== before, z1);
+  const z2 = await page.innerText('[data-testid=space-z]');
+  const parse = (s: string) => s.replace(/[^-\d.,]/g, '').split(',').map(Number);
+  const zs = parse(z2);
+  assert.equal(zs.length, 3);
+  const decoded = await engine.decode({ z: Float32Array.from(zs) });
+  const shown = await canvasBytes('decoded-space');
+  // The z text is rounded to 3 decimals, so compare loosely.
+  const diff = shown.reduce((m, v, i) => Math.max(m, Math.abs(v - Math.round(decoded.pixels[i]! * 255))), 0);
+  assert.ok(diff <= 8, `max pixel difference ${diff}`);
+  await page.screenshot({ path: path.join(OUT, 'space-decoded.png') });
+});
+
+test('pause holds training, resume continues it, stop ends it', async () => {
+  await train(20, 20000);
+  await waitStatus('running');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=progress]')?.getAttribute('value') ?? 0) > 0);
+  await page.click('[data-testid=pause]');
+  await waitStatus('paused');
+  await page.waitForTimeout(400);
+  const frozen = await page.getAttribute('[data-testid=progress]', 'value');
+  await page.waitForTimeout(800);
+  assert.equal(await page.getAttribute('[data-testid=progress]', 'value'), frozen);
+  await page.click('[data-testid=resume]');
+  await waitStatus('running');
+  await page.waitForFunction((f) => document.querySelector('[data-testid=progress]')?.getAttribute('value') !== f, frozen);
+  await page.click('[data-testid=stop]');
+  await waitStatus('stopped');
+  assert.equal(await status(), 'stopped');
+  await page.screenshot({ path: path.join(OUT, 'stopped.png') });
+});
+
+test('dark theme follows the system', async () => {
+  const dark = await openApp(browser, server.url, 'dark');
+  await dark.waitForTimeout(800);
+  const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(15, 17, 21)');
+  await dark.screenshot({ path: path.join(OUT, 'dark.png') });
+  assert.deepEqual((dark as Page & { errors?: string[] }).errors, []);
+  await dark.close();
+});
