@@ -3,11 +3,10 @@ import { createClient, type Client } from '../../../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../../../src/rpc/ws-endpoint.js';
 import type { Endpoint, WireMessage } from '../../../src/rpc/wire.js';
 
-/** What Electron's preload exposes: one port for the one engine channel, nothing else. */
+/** What Electron's preload exposes: the one engine channel, nothing else. */
 interface DesktopBridge {
-  connect(): Promise<MessagePort>;
-  saveDialog?(opts: { title: string; defaultPath?: string }): Promise<string | null>;
-  openDialog?(opts: { title: string }): Promise<string | null>;
+  send(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): () => void;
 }
 
 declare global {
@@ -16,16 +15,13 @@ declare global {
   }
 }
 
-function domPortEndpoint(port: MessagePort): Endpoint {
+function desktopEndpoint(bridge: DesktopBridge): Endpoint {
   return {
     send(message: WireMessage) {
-      port.postMessage(message);
+      bridge.send(message);
     },
     onMessage(handler) {
-      const l = (e: MessageEvent) => handler(e.data);
-      port.addEventListener('message', l);
-      port.start();
-      return () => port.removeEventListener('message', l);
+      return bridge.onMessage(handler);
     },
   };
 }
@@ -33,13 +29,12 @@ function domPortEndpoint(port: MessagePort): Endpoint {
 export type Transport = 'electron' | 'websocket';
 
 /**
- * Connects to the engine: through the Electron preload's port when there is
- * one, else over a WebSocket to the server that served this page.
+ * Connects to the engine: through the Electron preload's channel when there
+ * is one, else over a WebSocket to the server that served this page.
  */
 export async function connect(onClose: (reason: string) => void): Promise<{ client: Client; transport: Transport }> {
   if (window.latentExplorer) {
-    const port = await window.latentExplorer.connect();
-    return { client: createClient(domPortEndpoint(port)), transport: 'electron' };
+    return { client: createClient(desktopEndpoint(window.latentExplorer)), transport: 'electron' };
   }
   const url = new URL('rpc', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -1,0 +1,71 @@
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EngineHost } from '../src/engine/host.js';
+import { bridgeIpc, isAppUrl, type IpcEventLike } from './bridge.js';
+
+// The desktop shell: one window, the engine in its own thread, and a bridge
+// that lets only that window's own page talk to it.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const INDEX = path.join(here, '..', 'renderer', 'index.html');
+const INDEX_URL = pathToFileURL(INDEX).href;
+const DEV_ORIGIN = process.env.LATENT_EXPLORER_DEV_URL;
+
+let win: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const w = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 1280,
+    minHeight: 800,
+    title: 'Latent Explorer',
+    backgroundColor: '#0f1115',
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  // No navigation away from the app and no new windows; links go to the system browser.
+  w.webContents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url, INDEX_URL, DEV_ORIGIN)) e.preventDefault();
+  });
+  w.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https:')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (DEV_ORIGIN) void w.loadURL(DEV_ORIGIN);
+  else void w.loadFile(INDEX);
+  return w;
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
+  const engine = await EngineHost.start(new URL('./engine-worker.mjs', import.meta.url));
+  win = createWindow();
+  const isTrusted = (e: IpcEventLike) =>
+    win !== null && e.sender.id === win.webContents.id && isAppUrl(e.senderFrame?.url ?? '', INDEX_URL, DEV_ORIGIN);
+  const unbridge = bridgeIpc(ipcMain as unknown as Parameters<typeof bridgeIpc>[0], {
+    isTrusted,
+    connect: () => engine.connect(),
+    onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
+  });
+  app.on('window-all-closed', () => {
+    unbridge();
+    void engine.close().finally(() => app.quit());
+  });
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+main().catch((err: Error) => {
+  console.error(`latent-explorer: ${err.message}`);
+  app.exit(1);
+});

@@ -1,0 +1,11 @@
+// Bundles the desktop shell: the main process and the engine thread as ES
+// modules, the sandboxed preload as CommonJS. Packages stay in node_modules.
+import { build } from 'esbuild';
+
+const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
+
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm' }),
+  build({ ...common, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/electron/engine-worker.mjs', format: 'esm' }),
+  build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+]);
