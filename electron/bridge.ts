@@ -35,10 +35,6 @@ export function bridgeIpc(ipcMain: IpcMainLike, opts: BridgeOptions): () => void
       opts.onRefused?.(`refused a message from webContents ${event.sender.id} (${event.senderFrame?.url ?? 'no frame'})`);
       return;
     }
-    if (typeof message !== 'object' || message === null) {
-      opts.onRefused?.('refused a message that is not an object');
-      return;
-    }
     let link = links.get(event.sender.id);
     if (!link) {
       const port = opts.connect();

@@ -1,13 +1,27 @@
-import { Packr } from 'msgpackr';
+import { decode, encode, ExtensionCodec } from '@msgpack/msgpack';
 
-// MessagePack with typed arrays kept as typed arrays: a Float32Array of a
-// million values crosses a WebSocket as 4 MB of binary, not as JSON text.
-const packr = new Packr({ moreTypes: true, useRecords: false });
+// MessagePack with Float32Array and Int32Array kept as typed arrays: a
+// million floats cross a WebSocket as 4 MB of binary, not as JSON text.
+const codec = new ExtensionCodec();
+const TYPES = [
+  [1, Float32Array],
+  [2, Int32Array],
+] as const;
+
+for (const [type, Ctor] of TYPES) {
+  codec.register({
+    type,
+    encode: (value: unknown) =>
+      value instanceof Ctor ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null,
+    // Copy into a fresh, aligned buffer: the frame's bytes may start at any offset.
+    decode: (data: Uint8Array) => new Ctor(data.slice().buffer),
+  });
+}
 
 export function encodeMessage(value: unknown): Uint8Array {
-  return packr.pack(value);
+  return encode(value, { extensionCodec: codec, ignoreUndefined: true });
 }
 
 export function decodeMessage(bytes: Uint8Array): unknown {
-  return packr.unpack(bytes);
+  return decode(bytes, { extensionCodec: codec });
 }

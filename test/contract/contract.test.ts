@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RpcError } from '../../src/rpc/client.js';
 import type { Payload } from '../../src/contract/index.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
-import { inMemory, webSocket, workerPort, type Connection } from './transports.js';
+import { electronIpc, inMemory, webSocket, workerPort, type Connection } from './transports.js';
 
 const dataDir = writeSyntheticFolder({ train: 256, test: 64, h: 8, w: 6 });
 
@@ -25,6 +25,7 @@ const transports: [string, () => Promise<Connection>][] = [
   ['in-memory pair', inMemory],
   ['engine worker port', workerPort],
   ['WebSocket', webSocket],
+  ['Electron IPC bridge', electronIpc],
 ];
 
 for (const [name, connect] of transports) {
@@ -105,6 +106,8 @@ for (const [name, connect] of transports) {
       assert.match(r.error!.message, /samples/);
       r = await reply({ t: 'req', id: 9004, method: 'decode', input: { z: new Float32Array(3 * 1024 * 1024) } });
       assert.deepEqual([r.ok, r.error?.code], [false, 'TOO_LARGE']);
+      r = await reply('just a string');
+      assert.deepEqual([r.ok, r.id, r.error?.code], [false, null, 'BAD_REQUEST']);
       r = await reply({ hello: 'world' });
       assert.deepEqual([r.ok, r.id, r.error?.code], [false, null, 'BAD_REQUEST']);
       r = await reply({ t: 'req', id: 9005, method: 'decode', input: { z: new Float32Array([1, 2]) } });

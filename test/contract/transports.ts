@@ -12,6 +12,7 @@ import { EngineHost } from '../../src/engine/host.js';
 import { serve } from '../../src/server/serve.js';
 import type { Endpoint, WireMessage } from '../../src/rpc/wire.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { bridgeIpc, RPC_CHANNEL, type IpcEventLike, type IpcMainLike } from '../../electron/bridge.js';
 
 /** A connected client, a way to send raw (possibly malformed) messages, and a teardown. */
 export interface Connection {
@@ -64,4 +65,32 @@ export async function webSocket(): Promise<Connection & { sendText(s: string): v
     await server.close();
   });
   return { ...conn, sendText: (s: string) => ws.send(s) };
+}
+
+/**
+ * The Electron path without Electron: the real bridge between a stand-in for
+ * ipcMain and the engine thread, with messages structured-cloned as Electron's
+ * IPC does. The sender is the trusted window.
+ */
+export async function electronIpc(): Promise<Connection> {
+  const host = await EngineHost.start();
+  let listener: ((e: IpcEventLike, m: unknown) => void) | null = null;
+  const ipc: IpcMainLike = { on: (_c, l) => (listener = l), removeListener: () => (listener = null) };
+  const toRenderer = new Set<(m: unknown) => void>();
+  const event: IpcEventLike = {
+    sender: { id: 1, send: (ch, m) => ch === RPC_CHANNEL && toRenderer.forEach((h) => h(structuredClone(m))) },
+    senderFrame: { url: 'file:///app/dist/renderer/index.html' },
+  };
+  const stop = bridgeIpc(ipc, { isTrusted: (e) => e.sender.id === 1, connect: () => host.connect() });
+  const endpoint: Endpoint = {
+    send: (m) => listener?.(event, structuredClone(m)),
+    onMessage: (h) => {
+      toRenderer.add(h);
+      return () => toRenderer.delete(h);
+    },
+  };
+  return withRaw(endpoint, (m) => listener?.(event, m), async () => {
+    stop();
+    await host.close();
+  });
 }
