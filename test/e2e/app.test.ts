@@ -53,7 +53,7 @@ async function train(epochs: number, limit: number): Promise<void> {
 /** Counts scatter pixels close to each label colour. */
 async function colourCounts(): Promise<number[]> {
   return page.evaluate((palette) => {
-    const src = document.querySelector('[data-testid=scatter] canvas') as HTMLCanvasElement;
+    const src = document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement;
     const c = document.createElement('canvas');
     c.width = src.width;
     c.height = src.height;
@@ -125,6 +125,37 @@ test('clicking a point shows the decoded mean, equal pixel for pixel to the engi
   await page.screenshot({ path: path.join(OUT, 'point-decoded.png') });
 });
 
+test('hovering a point shows its image and label', async () => {
+  const pts = await engine.latentPoints({});
+  const spot = await page.evaluate((n) => {
+    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
+    for (let i = 10; i < n; i++) {
+      const s = v.screenPosition(i);
+      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
+    }
+    return null;
+  }, pts.count);
+  assert.ok(spot);
+  await page.mouse.move(spot.x - 30, spot.y - 30);
+  await page.mouse.move(spot.x, spot.y);
+  const label = pts.labels![spot.i]!;
+  await page.waitForFunction((text) => document.querySelector('[data-testid=hover] figcaption')?.textContent === text, `#${spot.i}: ${label}`);
+});
+
+test('the controls are reachable from the keyboard, with a visible focus ring', async () => {
+  await page.focus('[data-testid=scatter]');
+  const before = await page.evaluate(() => (document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement).toDataURL());
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(200);
+  const after = await page.evaluate(() => (document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement).toDataURL());
+  assert.notEqual(after, before, 'arrow keys orbit the view');
+  await page.focus('[data-testid=train]');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  assert.equal(outline, 'solid');
+});
+
 test('clicking empty space decodes the point under the cursor; dragging the marker decodes continuously', async () => {
   const box = (await page.locator('[data-testid=scatter]').boundingBox())!;
   // A corner of the view, away from the cloud.
@@ -169,6 +200,24 @@ test('pause holds training, resume continues it, stop ends it', async () => {
   await waitStatus('stopped');
   assert.equal(await status(), 'stopped');
   await page.screenshot({ path: path.join(OUT, 'stopped.png') });
+});
+
+test('save the model to a folder and open it again', async () => {
+  const dir = path.join(OUT, `saved-model-${process.pid}`);
+  await page.fill('[data-testid=model-dir]', dir);
+  await page.click('[data-testid=save-model]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.startsWith('Saved to'));
+  const before = await engine.getSession({});
+  await page.click('[data-testid=open-model]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
+  const after = await engine.getSession({});
+  assert.equal(after.modelDir, dir);
+  assert.deepEqual(after.history, before.history);
+  // A folder that is not a model gets its sentence, and the app carries on.
+  await page.fill('[data-testid=model-dir]', path.join(OUT, 'no-such-model'));
+  await page.click('[data-testid=open-model]');
+  await page.waitForFunction(() => /is not a model folder/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+  assert.equal((await engine.getSession({})).modelDir, dir);
 });
 
 test('dark theme follows the system', async () => {

@@ -21,6 +21,9 @@ export async function openApp(browser: Browser, url: string, colorScheme: 'light
     if (m.type() === 'error') errors.push(m.text());
   });
   (page as Page & { errors?: string[] }).errors = errors;
+  // Functions passed to page.evaluate are compiled by tsx, which names inner
+  // functions through a helper the page does not have.
+  await page.addInitScript('window.__name = (f) => f');
   await page.goto(url);
   await page.waitForSelector('#app[data-connection="ready"]', { timeout: 30000 });
   return page;

@@ -69,7 +69,8 @@ export class ScatterView {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(window.devicePixelRatio);
     this.renderer.domElement.setAttribute('aria-label', 'Latent space scatter plot');
-    this.renderer.domElement.tabIndex = 0;
+    this.renderer.domElement.tabIndex = -1;
+    this.renderer.domElement.dataset.testid = 'scatter-canvas';
     host.appendChild(this.renderer.domElement);
     this.material = new THREE.ShaderMaterial({
       vertexShader: VERTEX,

@@ -1,0 +1,90 @@
+// Figures for the app: decode round trip over the WebSocket (p50/p95 over
+// 1,000 requests), click-to-image in the browser, and scatter frame times at
+// 10,000 and 70,000 points in headless Chromium (software WebGL).
+//   npm run bench:app      (builds the renderer first)
+import WebSocket from 'ws';
+import { serve } from '../src/server/serve.js';
+import { createClient } from '../src/rpc/client.js';
+import { socketEndpoint, type SocketLike } from '../src/rpc/ws-endpoint.js';
+import { launchChromium, openApp } from '../test/e2e/browser.js';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms (n=${xs.length})`;
+
+const server = await serve({ port: 0, host: '127.0.0.1' });
+const ws = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
+await new Promise((r) => ws.once('open', r));
+const client = createClient(socketEndpoint(ws as unknown as SocketLike));
+const session = await client.getSession({});
+console.log(`backend ${session.backend}`);
+
+// A small model to decode with.
+await client.startTraining({
+  data: { kind: 'mnist' },
+  model: { latentDim: 3, hidden: [512], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 },
+  training: { epochs: 1, batchSize: 128, learningRate: 0.001, beta: 1, warmupEpochs: 0, seed: 1, limit: 6000 },
+});
+await new Promise<void>((resolve) => client.on('status', (s) => s.status === 'done' && resolve()));
+
+const times: number[] = [];
+for (let i = 0; i < 1000; i++) {
+  const z = Float32Array.from([Math.sin(i), Math.cos(i), (i % 7) - 3]);
+  const t = performance.now();
+  await client.decode({ z });
+  times.push(performance.now() - t);
+}
+console.log(`decode round trip over WebSocket (1 image, 28×28): ${fmt(times)}`);
+
+const browser = await launchChromium();
+const page = await openApp(browser, server.url);
+await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
+await page.waitForTimeout(500);
+
+// Click-to-image: from the click to the decoded image drawn, measured in the page.
+const clicks: number[] = await page.evaluate(async () => {
+  type View = { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number; canvas: HTMLCanvasElement };
+  const v = (window as unknown as { latentExplorerScatter: View }).latentExplorerScatter;
+  const out: number[] = [];
+  for (let i = 0; i < 2000 && out.length < 30; i += 37) {
+    const s = v.screenPosition(i);
+    if (!s || v.pick(s.x, s.y) !== i) continue;
+    const t = performance.now();
+    const opts = { clientX: s.x, clientY: s.y, bubbles: true, pointerId: 1, button: 0 };
+    v.canvas.dispatchEvent(new PointerEvent('pointerdown', opts));
+    v.canvas.dispatchEvent(new PointerEvent('pointerup', opts));
+    await new Promise<void>((resolve) => {
+      const check = () => (document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`) ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    out.push(performance.now() - t);
+  }
+  return out;
+});
+console.log(`click to decoded image drawn (browser, reconstruct with 4 samples): ${fmt(clicks)}`);
+
+for (const n of [10000, 70000]) {
+  const ms: number = await page.evaluate(async (count) => {
+    type View = { setPoints(b: unknown, dim: number): void; renderNow(): void; canvas: HTMLCanvasElement };
+    const v = (window as unknown as { latentExplorerScatter: View }).latentExplorerScatter;
+    const position = new Float32Array(count * 3).map(() => (Math.random() - 0.5) * 6);
+    const color = new Float32Array(count * 3).map(() => Math.random());
+    const visible = new Float32Array(count).fill(1);
+    v.setPoints({ position, color, visible }, 3);
+    const gl = v.canvas.getContext('webgl2')!;
+    const px = new Uint8Array(4);
+    const frame = () => {
+      v.renderNow();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); // wait for the frame to finish
+    };
+    for (let i = 0; i < 5; i++) frame();
+    const t = performance.now();
+    const frames = 40;
+    for (let i = 0; i < frames; i++) frame();
+    return (performance.now() - t) / frames;
+  }, n);
+  console.log(`scatter frame at ${n} points: ${ms.toFixed(1)} ms (${(1000 / ms).toFixed(0)} fps), headless Chromium, SwiftShader WebGL`);
+}
+
+await browser.close();
+ws.close();
+await server.close();
