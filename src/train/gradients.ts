@@ -3,16 +3,13 @@ import { klStandardNormal, reconstructionNll } from '../model/loss.js';
 import { sampleZ, type Vae } from '../model/vae.js';
 
 /**
- * Gradients of (Σ_rows recon + w·KL) / batchRows for `rows` images, in the
- * order of `vae.variables()`, with the sums of recon and KL. With
- * rows = batchRows this is the batch-mean objective; the gradients of the
- * shards of a batch add up to the whole batch's.
+ * Gradients of the batch-mean objective (recon + w·KL, each summed over pixels
+ * or dims) in the order of `vae.variables()`, with the batch sums of recon and KL.
  */
 export function gradients(
   vae: Vae,
   pixels: Float32Array,
   rows: number,
-  batchRows: number,
   klWeight: number,
   seed: number,
 ): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
@@ -26,7 +23,7 @@ export function gradients(
       const logits = vae.decodeLogits(sampleZ(mean, logVar, seed));
       rec = tf.keep(tf.sum(reconstructionNll(vae.config, logits, x)));
       kl = tf.keep(tf.sum(klStandardNormal(mean, logVar)));
-      return tf.div(tf.add(rec, tf.mul(kl, klWeight)), batchRows) as tf.Scalar;
+      return tf.div(tf.add(rec, tf.mul(kl, klWeight)), rows) as tf.Scalar;
     }, vars);
     const sums = tf.stack([rec, kl]) as tf.Tensor1D;
     rec.dispose();

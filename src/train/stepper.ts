@@ -21,7 +21,7 @@ export class AdamStepper {
   /** One step; returns the batch means of reconstruction NLL and KL. */
   step(pixels: Float32Array, rows: number, klWeight: number, seed: number): [number, number] {
     const vars = this.vae.variables();
-    const { grads, sums } = gradients(this.vae, pixels, rows, rows, klWeight, seed);
+    const { grads, sums } = gradients(this.vae, pixels, rows, klWeight, seed);
     this.adam.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
     const [rec, kl] = sums.dataSync();
     tf.dispose([...grads, sums]);

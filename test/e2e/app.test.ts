@@ -70,6 +70,18 @@ async function colourCounts(): Promise<number[]> {
   }, PALETTE);
 }
 
+/** A point the cursor really lands on: the first from `from` on whose pick returns itself. */
+async function clickablePoint(from: number, count: number): Promise<{ i: number; x: number; y: number } | null> {
+  return page.evaluate(([start, n]) => {
+    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
+    for (let i = start!; i < n!; i++) {
+      const s = v.screenPosition(i);
+      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
+    }
+    return null;
+  }, [from, count]);
+}
+
 async function canvasBytes(testid: string): Promise<number[]> {
   return page.evaluate((id) => {
     const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
@@ -106,15 +118,7 @@ test('train one epoch: the scatter fills with points in the label colours', asyn
 
 test('clicking a point shows the decoded mean, equal pixel for pixel to the engine\'s decode of that mean', async () => {
   const pts = await engine.latentPoints({});
-  // A point the cursor really lands on: the first whose pick returns itself.
-  const target = await page.evaluate((n) => {
-    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
-    for (let i = 0; i < n; i++) {
-      const s = v.screenPosition(i);
-      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
-    }
-    return null;
-  }, pts.count);
+  const target = await clickablePoint(0, pts.count);
   assert.ok(target, 'some point can be clicked');
   await page.mouse.click(target.x, target.y);
   await page.waitForFunction((i) => document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`), target.i);
@@ -127,14 +131,7 @@ test('clicking a point shows the decoded mean, equal pixel for pixel to the engi
 
 test('hovering a point shows its image and label', async () => {
   const pts = await engine.latentPoints({});
-  const spot = await page.evaluate((n) => {
-    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
-    for (let i = 10; i < n; i++) {
-      const s = v.screenPosition(i);
-      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
-    }
-    return null;
-  }, pts.count);
+  const spot = await clickablePoint(10, pts.count);
   assert.ok(spot);
   await page.mouse.move(spot.x - 30, spot.y - 30);
   await page.mouse.move(spot.x, spot.y);
