@@ -3,6 +3,7 @@ import { UserError } from '../util/errors.js';
 import { registerTrain } from './commands/train.js';
 import { registerModelCommands } from './commands/model.js';
 import { registerServe } from './commands/serve.js';
+import { registerExploreCommands } from './commands/explore.js';
 
 /** The `latent-explorer` command line. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true);
   registerTrain(program);
   registerModelCommands(program);
+  registerExploreCommands(program);
   registerServe(program);
   for (const c of program.commands) c.exitOverride();
   try {

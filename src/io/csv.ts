@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Encoded } from '../latent/ops.js';
+import type { EpochRecord } from '../model/records.js';
 
 /** Latent coordinates as CSV: index, label, mean_i…, logvar_i…, one row per image. */
 export function encodedToCsv(enc: Encoded, labels: Int32Array | null, indexOffset = 0): string {
@@ -15,4 +16,13 @@ export function encodedToCsv(enc: Encoded, labels: Int32Array | null, indexOffse
     ]);
   }
   return stringify(rows);
+}
+
+/** The training history as CSV: one row per epoch, losses in nats per image. */
+export function historyToCsv(history: readonly EpochRecord[]): string {
+  const header = ['epoch', 'train_total', 'train_recon', 'train_kl', 'test_total', 'test_recon', 'test_kl', 'kl_weight', 'seconds', 'samples_per_second', 'backend'];
+  return stringify([
+    header,
+    ...history.map((r) => [r.epoch, r.train.total, r.train.recon, r.train.kl, r.test.total, r.test.recon, r.test.kl, r.klWeight, r.seconds, r.samplesPerSecond, r.backend]),
+  ]);
 }

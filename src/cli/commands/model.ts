@@ -95,20 +95,22 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('reconstruct')
-    .description('test images above their deterministic reconstructions (decoded means), as a PNG')
+    .description('test images above their reconstructions (decoded means; sampled z with --stochastic), as a PNG')
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--out <file>', 'PNG file to write')
     .option('--n <count>', 'how many test images', intOption('--n'), 16)
     .option('--start <index>', 'first test-set index', intOption('--start'), 0)
     .option('--scale <n>', 'magnify each pixel n times', intOption('--scale'), 1)
-    .action(async (o: { model: string; out: string; n: number; start: number; scale: number }) => {
+    .option('--stochastic', 'decode a z sampled from q(z|x) instead of the mean (different for each seed)')
+    .option('--seed <s>', 'seed for --stochastic', intOption('--seed'), 0)
+    .action(async (o: { model: string; out: string; n: number; start: number; scale: number; stochastic?: boolean; seed: number }) => {
       checkPng(o.out);
       const { model } = await open(o.model);
       const ds = await dataFor(model);
       if (o.n < 1 || o.n > 1000) throw new UserError('BAD_CONFIG', '--n: choose from 1 to 1000 images.');
       if (o.start < 0 || o.start + o.n > ds.test.count) throw new UserError('BAD_CONFIG', `--start/--n: the test set has ${ds.test.count} images.`);
       const picked = subset(ds.test, Array.from({ length: o.n }, (_, i) => o.start + i));
-      const { pixels } = await reconstruct(model.vae, picked, 'mean');
+      const { pixels } = await reconstruct(model.vae, picked, o.stochastic ? 'sample' : 'mean', o.seed);
       const both = new Float32Array(picked.pixels.length * 2);
       both.set(picked.pixels, 0);
       both.set(pixels, picked.pixels.length);

@@ -1,0 +1,149 @@
+import { UserError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+
+/**
+ * Latent-space walks and grids: pure functions that produce the z to decode,
+ * row-major (count × dim). The engine decodes them; the UI and the CLI lay the
+ * images out.
+ */
+
+export type PathKind = 'linear' | 'spherical';
+
+function check(cond: boolean, message: string): void {
+  if (!cond) throw new UserError('BAD_REQUEST', message);
+}
+
+/**
+ * `steps` points from a to b, both ends included. Spherical interpolation
+ * follows the great circle between the two directions while interpolating the
+ * norm linearly, which keeps intermediate points at a typical distance from
+ * the origin under a Gaussian prior; it falls back to linear when a or b is
+ * (nearly) zero or they point the same way.
+ */
+export function interpolate(a: Float32Array, b: Float32Array, steps: number, kind: PathKind = 'linear'): Float32Array {
+  check(a.length === b.length && a.length > 0, 'Both ends need the same number of latent dims.');
+  check(Number.isInteger(steps) && steps >= 2 && steps <= 256, 'Steps must be a whole number from 2 to 256.');
+  const d = a.length;
+  const out = new Float32Array(steps * d);
+  const na = Math.hypot(...a);
+  const nb = Math.hypot(...b);
+  let omega = 0;
+  if (kind === 'spherical' && na > 1e-8 && nb > 1e-8) {
+    let cos = 0;
+    for (let k = 0; k < d; k++) cos += (a[k]! / na) * (b[k]! / nb);
+    omega = Math.acos(Math.max(-1, Math.min(1, cos)));
+  }
+  for (let s = 0; s < steps; s++) {
+    const t = s / (steps - 1);
+    if (omega > 1e-6) {
+      const wa = Math.sin((1 - t) * omega) / Math.sin(omega);
+      const wb = Math.sin(t * omega) / Math.sin(omega);
+      const norm = (1 - t) * na + t * nb;
+      // Direction on the great circle, then the interpolated length.
+      let len = 0;
+      const dir = new Float64Array(d);
+      for (let k = 0; k < d; k++) {
+        dir[k] = wa * (a[k]! / na) + wb * (b[k]! / nb);
+        len += dir[k]! * dir[k]!;
+      }
+      len = Math.sqrt(len);
+      for (let k = 0; k < d; k++) out[s * d + k] = (dir[k]! / len) * norm;
+    } else {
+      for (let k = 0; k < d; k++) out[s * d + k] = (1 - t) * a[k]! + t * b[k]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * One row per latent dim: that dim swept over [−range, range] in `steps`
+ * values (around zero, not around the point: the classic traversal figure),
+ * the other dims held at `z`. Returns dim × steps points.
+ */
+export function traverse(z: Float32Array, range: number, steps: number): Float32Array {
+  check(range > 0 && Number.isFinite(range), 'The range must be a positive number.');
+  check(Number.isInteger(steps) && steps >= 2 && steps <= 64, 'Steps must be a whole number from 2 to 64.');
+  const d = z.length;
+  const out = new Float32Array(d * steps * d);
+  for (let row = 0; row < d; row++) {
+    for (let s = 0; s < steps; s++) {
+      const at = (row * steps + s) * d;
+      out.set(z, at);
+      out[at + row] = -range + (2 * range * s) / (steps - 1);
+    }
+  }
+  return out;
+}
+
+/** n draws from the prior N(0, I), reproducible for a seed. */
+export function priorSamples(n: number, dim: number, seed: number): Float32Array {
+  check(Number.isInteger(n) && n >= 1 && n <= 1024, 'Choose from 1 to 1024 samples.');
+  const rng = new Rng(seed);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < out.length; i += 2) {
+    // Box–Muller: two normals from two uniforms.
+    const u = Math.max(rng.next(), 1e-12);
+    const v = rng.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    out[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+/**
+ * The classic 2D manifold figure: a grid × grid lattice over dims (i, j) from
+ * −range to range, rows running from +range at the top down to −range, the
+ * other dims held at `base`. Returns grid² points, row-major as drawn.
+ */
+export function manifoldGrid(base: Float32Array, dims: [number, number], grid: number, range: number): Float32Array {
+  const d = base.length;
+  const [i, j] = dims;
+  check(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < d && j < d && i !== j, `Choose two different dims from 0 to ${d - 1}.`);
+  check(Number.isInteger(grid) && grid >= 2 && grid <= 64, 'The grid size must be a whole number from 2 to 64.');
+  check(range > 0 && Number.isFinite(range), 'The range must be a positive number.');
+  const out = new Float32Array(grid * grid * d);
+  for (let r = 0; r < grid; r++) {
+    for (let c = 0; c < grid; c++) {
+      const at = (r * grid + c) * d;
+      out.set(base, at);
+      out[at + i] = -range + (2 * range * c) / (grid - 1);
+      out[at + j] = range - (2 * range * r) / (grid - 1);
+    }
+  }
+  return out;
+}
+
+export type Noise = { kind: 'gaussian'; sigma: number } | { kind: 'saltpepper'; p: number };
+
+/** Parses "gaussian:0.3" or "saltpepper:0.2". */
+export function parseNoise(text: string): Noise {
+  const m = /^(gaussian|saltpepper):([0-9]*\.?[0-9]+)$/.exec(text.trim());
+  if (!m) throw new UserError('BAD_CONFIG', `Noise "${text}": write gaussian:σ or saltpepper:p, e.g. gaussian:0.3.`);
+  const v = Number(m[2]);
+  if (m[1] === 'gaussian') {
+    check(v > 0 && v <= 5, 'σ must be above 0 and at most 5.');
+    return { kind: 'gaussian', sigma: v };
+  }
+  check(v > 0 && v <= 1, 'p must be above 0 and at most 1.');
+  return { kind: 'saltpepper', p: v };
+}
+
+/**
+ * Noisy copies of images in [0, 1]: Gaussian noise of σ (clipped to [0, 1]),
+ * or salt and pepper (each pixel with probability p set to 0 or 1 at even odds).
+ */
+export function addNoise(pixels: Float32Array, noise: Noise, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    if (noise.kind === 'gaussian') {
+      const u = Math.max(rng.next(), 1e-12);
+      const g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+      out[i] = Math.min(1, Math.max(0, pixels[i]! + noise.sigma * g));
+    } else {
+      out[i] = rng.next() < noise.p ? (rng.next() < 0.5 ? 0 : 1) : pixels[i]!;
+    }
+  }
+  return out;
+}
