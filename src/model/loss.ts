@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const SUBNORMAL_GUARD = 80;
+const TINY = 1e-30;
 
 /**
  * −log p(x|z) for a Bernoulli decoder, per example, summed over pixels:
@@ -12,13 +14,21 @@ export function bernoulliNll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [l, xi, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([l, xi]);
-    const perPixel = tf.add(tf.sub(tf.relu(l), tf.mul(l, xi)), tf.softplus(tf.neg(tf.abs(l))));
+    // e^−|l| is subnormal beyond |l| ≈ 87; capping |l| at 80 changes the loss by
+    // under 1e−34 per pixel and keeps subnormal floats out of the arithmetic.
+    const tail = tf.softplus(tf.neg(tf.minimum(tf.abs(l), SUBNORMAL_GUARD)));
+    const perPixel = tf.add(tf.sub(tf.relu(l), tf.mul(l, xi)), tail);
     return {
       value: tf.sum(perPixel, 1),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [ls, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const g = tf.mul(tf.sub(tf.sigmoid(ls), xs), tf.expandDims(dy as tf.Tensor1D, 1));
-        return [g, tf.zerosLike(xs)];
+        // σ(l) − x, with residues below 1e−30 set to exactly zero: a decoder
+        // soon pushes always-black pixels to logits below −87, where σ(l) is a
+        // subnormal float, and subnormal operands slow every matMul and Adam
+        // update they reach by 30% or more on x86.
+        const raw = tf.sub(tf.sigmoid(ls), xs);
+        const g = tf.where(tf.less(tf.abs(raw), TINY), tf.zerosLike(raw), raw);
+        return [tf.mul(g, tf.expandDims(dy as tf.Tensor1D, 1)), tf.zerosLike(xs)];
       },
     };
   });

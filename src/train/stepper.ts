@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Vae } from '../model/vae.js';
-import { readAdam, writeAdam, type AdamState } from './adam-state.js';
+import { Adam } from './adam.js';
+import type { AdamState } from './adam-state.js';
 import { gradients } from './gradients.js';
 
 /**
@@ -10,19 +11,16 @@ import { gradients } from './gradients.js';
  * memory-bound Adam running on both cores cost more than the second core saved.)
  */
 export class AdamStepper {
-  private constructor(private readonly vae: Vae, private readonly adam: tf.Optimizer) {}
+  private constructor(private readonly vae: Vae, private readonly adam: Adam) {}
 
   static async start(vae: Vae, learningRate: number, initial: AdamState | null): Promise<AdamStepper> {
-    const adam = tf.train.adam(learningRate);
-    if (initial) await writeAdam(adam, initial, vae.variables());
-    return new AdamStepper(vae, adam);
+    return new AdamStepper(vae, new Adam(vae.variables(), learningRate, initial));
   }
 
   /** One step; returns the batch means of reconstruction NLL and KL. */
   step(pixels: Float32Array, rows: number, klWeight: number, seed: number): [number, number] {
-    const vars = this.vae.variables();
     const { grads, sums } = gradients(this.vae, pixels, rows, klWeight, seed);
-    this.adam.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+    this.adam.apply(grads);
     const [rec, kl] = sums.dataSync();
     tf.dispose([...grads, sums]);
     return [rec! / rows, kl! / rows];
@@ -30,7 +28,7 @@ export class AdamStepper {
 
   /** Adam's state by variable index, or null before the first step. */
   state(): Promise<AdamState | null> {
-    return readAdam(this.adam);
+    return this.adam.state();
   }
 
   dispose(): void {
