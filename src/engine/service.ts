@@ -41,8 +41,20 @@ export class EngineService implements EngineApi {
   private gate: PauseGate | null = null;
   private abort: AbortController | null = null;
   private lastLatentEvent = 0;
+  /** Requests that change the session run one at a time, in the order they came. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly emit: Emit) {}
+
+  /**
+   * Runs a state-changing request after those before it have finished: an
+   * "open" still loading must not land on top of a "train" that came after it.
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   async init(): Promise<void> {
     this.backend = (await initBackend()).name;
@@ -96,7 +108,11 @@ export class EngineService implements EngineApi {
     ];
   }
 
-  async startTraining(input: Parameters<EngineApi['startTraining']>[0]): Promise<Session> {
+  startTraining(input: Parameters<EngineApi['startTraining']>[0]): Promise<Session> {
+    return this.serial(() => this.doStartTraining(input));
+  }
+
+  private async doStartTraining(input: Parameters<EngineApi['startTraining']>[0]): Promise<Session> {
     this.requireIdle('start a new one');
     const dataset = await loadDataset(input.data);
     const config: ModelConfig = { ...input.model, height: dataset.train.height, width: dataset.train.width };
@@ -107,7 +123,11 @@ export class EngineService implements EngineApi {
     return this.session();
   }
 
-  async continueTraining(input: { epochs: number }): Promise<Session> {
+  continueTraining(input: { epochs: number }): Promise<Session> {
+    return this.serial(() => this.doContinueTraining(input));
+  }
+
+  private async doContinueTraining(input: { epochs: number }): Promise<Session> {
     this.requireIdle('continue');
     this.requireModel();
     this.training = { ...(this.training ?? defaultTraining()), epochs: input.epochs };
@@ -162,21 +182,33 @@ export class EngineService implements EngineApi {
     );
   }
 
-  async pauseTraining(): Promise<Session> {
+  pauseTraining(): Promise<Session> {
+    return this.serial(() => this.doPauseTraining());
+  }
+
+  private async doPauseTraining(): Promise<Session> {
     if (this.status !== 'running') throw new UserError('BAD_REQUEST', 'Training is not running.');
     this.gate!.pause();
     this.setStatus('paused');
     return this.session();
   }
 
-  async resumeTraining(): Promise<Session> {
+  resumeTraining(): Promise<Session> {
+    return this.serial(() => this.doResumeTraining());
+  }
+
+  private async doResumeTraining(): Promise<Session> {
     if (this.status !== 'paused') throw new UserError('BAD_REQUEST', 'Training is not paused.');
     this.gate!.resume();
     this.setStatus('running');
     return this.session();
   }
 
-  async stopTraining(): Promise<Session> {
+  stopTraining(): Promise<Session> {
+    return this.serial(() => this.doStopTraining());
+  }
+
+  private async doStopTraining(): Promise<Session> {
     if (!this.busy()) throw new UserError('BAD_REQUEST', 'Training is not running.');
     this.abort!.abort();
     this.gate!.resume();
@@ -184,7 +216,11 @@ export class EngineService implements EngineApi {
     return this.session();
   }
 
-  async openModel(input: { dir: string }): Promise<Session> {
+  openModel(input: { dir: string }): Promise<Session> {
+    return this.serial(() => this.doOpenModel(input));
+  }
+
+  private async doOpenModel(input: { dir: string }): Promise<Session> {
     this.requireIdle('open a model');
     const saved = await loadModel(input.dir);
     let dataset: Dataset;
@@ -202,7 +238,11 @@ export class EngineService implements EngineApi {
     return this.session();
   }
 
-  async saveModel(input: { dir: string }): Promise<Session> {
+  saveModel(input: { dir: string }): Promise<Session> {
+    return this.serial(() => this.doSaveModel(input));
+  }
+
+  private async doSaveModel(input: { dir: string }): Promise<Session> {
     this.requireIdle('save');
     const { vae, dataset } = this.requireModel();
     await saveModel(input.dir, vae, manifestFor(vae, dataset, this.training ?? defaultTraining(), this.history), this.adam);

@@ -16,6 +16,8 @@ export interface Client extends ClientMethods {
   on<E extends EventName>(name: E, handler: (payload: Payload<E>) => void): () => void;
   /** Rejects every pending call (the connection is gone). */
   close(reason?: string): void;
+  /** Called with error replies the server could not tie to a request (it could not read the message). */
+  onUnmatchedError(handler: (error: { code: string; message: string }) => void): void;
 }
 
 /**
@@ -26,10 +28,13 @@ export function createClient(endpoint: Endpoint): Client {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const handlers = new Map<string, Set<(p: unknown) => void>>();
+  let unmatched: (e: { code: string; message: string }) => void = () => undefined;
 
   endpoint.onMessage((raw) => {
     const msg = raw as ResponseMessage | EventMessage;
-    if (msg?.t === 'res' && typeof msg.id === 'number') {
+    if (msg?.t === 'res' && msg.id === null && !msg.ok) {
+      unmatched(msg.error);
+    } else if (msg?.t === 'res' && typeof msg.id === 'number') {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
@@ -57,6 +62,9 @@ export function createClient(endpoint: Endpoint): Client {
       if (!handlers.has(name)) handlers.set(name, new Set());
       handlers.get(name)!.add(handler);
       return () => void handlers.get(name)!.delete(handler);
+    },
+    onUnmatchedError(handler: (e: { code: string; message: string }) => void) {
+      unmatched = handler;
     },
     close(reason = 'The connection to the engine closed.') {
       for (const p of pending.values()) p.reject(new RpcError('DISCONNECTED', reason));

@@ -130,3 +130,21 @@ test('over the WebSocket, a text frame that is not JSON gets an error reply', as
   assert.equal(ok.ok, true);
   await c.close();
 });
+
+test('state-changing requests run in the order they came: an open still loading does not land on a later training', async () => {
+  const c = await inMemory();
+  const training = { epochs: 1, batchSize: 64, learningRate: 0.01, beta: 1, warmupEpochs: 0, seed: 1, limit: 0 };
+  const model = { latentDim: 2, hidden: [16], activation: 'relu' as const, likelihood: 'bernoulli' as const, sigma: 0.1 };
+  await c.client.startTraining({ data: { kind: 'folder', path: dataDir }, model, training });
+  await waitFor('the first run', () => (c.raw.some((m) => (m as { payload?: { status?: string } }).payload?.status === 'done') ? true : undefined));
+  const dir = `${dataDir}-model`;
+  await c.client.saveModel({ dir });
+  // Fire both without waiting: the open (slower, it loads files) must finish before the new training starts.
+  const opened = c.client.openModel({ dir });
+  const started = c.client.startTraining({ data: { kind: 'folder', path: dataDir }, model: { ...model, latentDim: 3 }, training });
+  await opened;
+  const s = await started;
+  assert.equal(s.model?.latentDim, 3);
+  assert.equal((await c.client.getSession({})).model?.latentDim, 3);
+  await c.close();
+});

@@ -9,6 +9,7 @@ import { createClient, type Client } from '../../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
 import { launchChromium, openApp } from './browser.js';
+import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
 // The whole app in the browser mode: the real server and engine, Debian's
 // Chromium driving the built renderer. Screenshots land in test-output/.
@@ -40,7 +41,14 @@ async function status(): Promise<string> {
 }
 
 async function waitStatus(s: string, timeout = 120000): Promise<void> {
-  await page.waitForSelector(`[data-testid=status][data-status=${s}]`, { timeout });
+  try {
+    await page.waitForSelector(`[data-testid=status][data-status=${s}]`, { timeout });
+  } catch (err) {
+    // Leave evidence: what the window showed and what the page complained about.
+    await page.screenshot({ path: path.join(OUT, `failed-waiting-for-${s}.png`) });
+    const errors = (page as Page & { errors?: string[] }).errors ?? [];
+    throw new Error(`status never became ${s} (it is ${await status()}); page errors: ${errors.join(' | ') || 'none'}`, { cause: err });
+  }
 }
 
 async function train(epochs: number, limit: number): Promise<void> {
@@ -206,6 +214,7 @@ test('save the model to a folder and open it again', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.startsWith('Saved to'));
   const before = await engine.getSession({});
   await page.click('[data-testid=open-model]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.startsWith('Opened '));
   await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
   const after = await engine.getSession({});
   assert.equal(after.modelDir, dir);
@@ -215,6 +224,25 @@ test('save the model to a folder and open it again', async () => {
   await page.click('[data-testid=open-model]');
   await page.waitForFunction(() => /is not a model folder/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
   assert.equal((await engine.getSession({})).modelDir, dir);
+});
+
+test('an IDX folder of 8×6 images with 5 latent dims: PCA to 3D, and the UI says so; 2 dims lie on a plane', async () => {
+  const dir = writeSyntheticFolder({ train: 400, test: 100, h: 8, w: 6 });
+  await page.selectOption('[data-testid=dataset]', 'folder');
+  await page.fill('input[placeholder="/path/to/idx-folder"]', dir);
+  for (const [latent, note] of [['5', /5 latent dims projected to 3D by PCA \(\d+% \+ \d+% \+ \d+% of the variance\)/], ['2', /2 latent dims: the points lie on a plane/]] as const) {
+    await page.fill('[data-testid=latent]', latent);
+    await page.fill('[data-testid=hidden]', '64');
+    await train(2, 0);
+    await waitStatus('done');
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid=projection-note]')?.textContent ?? ''), note.source);
+    const s = await engine.getSession({});
+    assert.deepEqual([s.dataset?.height, s.dataset?.width, s.model?.latentDim], [8, 6, Number(latent)]);
+    await page.screenshot({ path: path.join(OUT, `idx-latent-${latent}.png`) });
+  }
+  await page.selectOption('[data-testid=dataset]', 'mnist');
+  await page.fill('[data-testid=latent]', '3');
+  await page.fill('[data-testid=hidden]', '512');
 });
 
 test('dark theme follows the system', async () => {

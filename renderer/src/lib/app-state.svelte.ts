@@ -33,6 +33,8 @@ export class AppState {
   /** Where the decode marker sits in the scatter (scene coordinates), or null. */
   marker = $state.raw<[number, number, number] | null>(null);
   connection = $state<'connecting' | 'ready' | 'lost'>('connecting');
+  /** Counts models shown: a new one makes the scatter follow its data again. */
+  generation = $state(0);
 
   busy = $derived(this.status === 'running' || this.status === 'paused' || this.status === 'stopping');
   classNames = $derived(this.dataset?.classNames ?? null);
@@ -46,6 +48,7 @@ export class AppState {
   }
 
   async init(): Promise<void> {
+    this.api.onUnmatchedError((e) => (this.notice = `The engine could not read a request: ${e.message}`));
     this.api.on('status', (s) => {
       this.status = s.status;
       this.error = s.error;
@@ -117,6 +120,7 @@ export class AppState {
     const s = await this.attempt(() => this.api.startTraining(input));
     if (!s) return;
     this.apply(s);
+    this.generation++;
     this.points = null;
     this.strip = null;
     this.detail = null;
@@ -139,10 +143,14 @@ export class AppState {
     const s = await this.attempt(() => this.api.openModel({ dir }));
     if (!s) return;
     this.apply(s);
+    this.generation++;
     this.detail = null;
     this.selected = null;
     this.marker = null;
+    this.points = null;
+    this.strip = null;
     await this.refreshAll();
+    this.notice = `Opened ${dir}.`;
   }
 
   async saveModel(dir: string): Promise<void> {

@@ -56,7 +56,9 @@ export class ScatterView {
   private readonly resize: ResizeObserver;
   private buffers: PointBuffers | null = null;
   private frame = 0;
-  private framed = false;
+  /** While true, every update reframes the camera; the user's first orbit or zoom ends it. */
+  private following = true;
+  private dim = 3;
   private down: { x: number; y: number; onMarker: boolean } | null = null;
   private dragging = false;
   private readonly detach: (() => void)[] = [];
@@ -92,6 +94,7 @@ export class ScatterView {
     this.scene.add(this.selection);
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.addEventListener('change', () => this.requestRender());
+    this.controls.addEventListener('start', () => (this.following = false));
     this.resize = new ResizeObserver(() => this.fitSize());
     this.resize.observe(host);
     this.listen();
@@ -153,7 +156,10 @@ export class ScatterView {
     this.requestRender();
   }
 
-  /** Replaces the points. The first data frames the camera; later updates keep the view. */
+  /**
+   * Replaces the points. Until the user moves the camera, each update frames
+   * the cloud, so a latent space that grows while training stays in view.
+   */
   setPoints(buffers: PointBuffers, dim: number): void {
     const count = buffers.position.length / 3;
     const old = this.geometry.getAttribute('position');
@@ -170,18 +176,29 @@ export class ScatterView {
     }
     this.geometry.setDrawRange(0, count);
     this.buffers = buffers;
-    if (!this.framed && count > 0) {
-      this.framed = true;
-      this.resetView(dim);
-    }
+    if (this.following && count > 0) this.frameAll(dim, this.dim !== dim);
+    this.dim = dim;
     this.requestRender();
   }
 
-  /** Frames all points: a front view for 1 and 2 dims, an oblique one for 3. */
-  resetView(dim = 3): void {
+  /** Follows the data again (after a new model, or Reset view). */
+  follow(): void {
+    this.following = true;
+  }
+
+  /** Frames all points from the default direction (front for 1 and 2 dims, oblique for 3) and follows the data again. */
+  resetView(dim = this.dim): void {
+    this.following = true;
+    this.frameAll(dim, true);
+  }
+
+  /** Fits all points in view; keeps the viewing direction unless `fromDefault`. */
+  private frameAll(dim: number, fromDefault: boolean): void {
     const { center, radius } = this.buffers ? bounds(this.buffers.position) : { center: [0, 0, 0] as Vec3, radius: 3 };
-    const dist = radius / Math.sin((this.camera.fov * Math.PI) / 360) * 1.05;
-    const dir = dim >= 3 ? new THREE.Vector3(1, 0.8, 1.2).normalize() : new THREE.Vector3(0, 0, 1);
+    const dist = (radius / Math.sin((this.camera.fov * Math.PI) / 360)) * 1.05;
+    const current = new THREE.Vector3().subVectors(this.camera.position, this.controls.target);
+    const dir = !fromDefault && current.lengthSq() > 0 ? current.normalize()
+      : dim >= 3 ? new THREE.Vector3(1, 0.8, 1.2).normalize() : new THREE.Vector3(0, 0, 1);
     this.controls.target.set(...center);
     this.camera.position.set(center[0] + dir.x * dist, center[1] + dir.y * dist, center[2] + dir.z * dist);
     this.camera.near = dist / 100;
@@ -256,6 +273,7 @@ export class ScatterView {
 
   /** Rotates the camera a little about the target (keyboard orbiting). */
   orbit(dAzimuth: number, dPolar: number): void {
+    this.following = false;
     const offset = new THREE.Vector3().subVectors(this.camera.position, this.controls.target);
     const sph = new THREE.Spherical().setFromVector3(offset);
     sph.theta += dAzimuth;
@@ -266,6 +284,7 @@ export class ScatterView {
   }
 
   zoom(factor: number): void {
+    this.following = false;
     const offset = new THREE.Vector3().subVectors(this.camera.position, this.controls.target).multiplyScalar(factor);
     this.camera.position.copy(this.controls.target).add(offset);
     this.controls.update();
