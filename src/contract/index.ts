@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   BatchProgressSchema, DataSpecSchema, DatasetChoiceSchema, DatasetInfoSchema, EpochRecordSchema, F32, ImagesSchema,
-  LatentPointsSchema, NewModelSchema, SessionSchema, TrainConfigSchema, TrainStatusSchema,
+  LatentPointsSchema, NewModelSchema, SessionSchema, TrainConfigSchema, TrainStatusSchema, ExploreInputSchema,
 } from './schemas.js';
 
 /**
@@ -48,6 +48,15 @@ export const requests = {
   },
   /** Test images by index, for hovering. */
   testImages: { input: z.object({ indices: z.array(z.number().int().min(0)).max(1000) }), output: ImagesSchema },
+  /**
+   * Explore views, decoded: a path between two test images, a traversal of
+   * every dim, prior samples, a manifold grid, or denoising. Images come in
+   * rows of `cols`; `z` are the latent points decoded (none for denoising).
+   */
+  explore: {
+    input: ExploreInputSchema,
+    output: z.object({ images: ImagesSchema, cols: z.number(), z: F32, positions: F32.nullable(), rowLabels: z.array(z.string()) }),
+  },
   /** The first n test images above their deterministic reconstructions. */
   reconstructionStrip: { input: z.object({ n: z.number().int().min(1).max(64) }), output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }) },
 } as const;

@@ -59,6 +59,22 @@ export const LatentPointsSchema = z.object({
   explained: z.array(z.number()).nullable(),
 });
 
+const index = z.number().int().min(0);
+export const ExploreInputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('interpolate'), from: index, to: index, steps: z.number().int().min(2).max(64), path: z.enum(['linear', 'spherical']) }),
+  z.object({ kind: z.literal('traverse'), index, range: z.number().gt(0).max(20), steps: z.number().int().min(2).max(32) }),
+  z.object({ kind: z.literal('prior'), n: z.number().int().min(1).max(256), seed: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('manifold'), dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+    grid: z.number().int().min(2).max(40), range: z.number().gt(0).max(20), at: index.nullable(),
+  }),
+  z.object({
+    kind: z.literal('denoise'), noise: z.enum(['gaussian', 'saltpepper']), amount: z.number().gt(0).max(5),
+    n: z.number().int().min(1).max(32), seed: z.number().int().min(0), mode: z.enum(['mean', 'sample']),
+  }),
+]);
+export type ExploreInput = z.infer<typeof ExploreInputSchema>;
+
 export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), pixels: F32 });
 
 export { DataSpecSchema, ModelConfigSchema, TrainConfigSchema, EpochRecordSchema, LossSchema, BatchProgressSchema, NewModelSchema };

@@ -8,7 +8,9 @@ import { loadModel, saveModel, type EpochRecord } from '../model/io.js';
 import { Vae } from '../model/vae.js';
 import { decodeZ, encodeSet, reconstruct } from '../latent/ops.js';
 import { subset } from '../latent/evaluate.js';
-import { projectTo3d } from '../latent/projection.js';
+import { projectTo3d, type Projector } from '../latent/projection.js';
+import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from '../latent/explore.js';
+import type { ExploreInput } from '../contract/schemas.js';
 import type { AdamState } from '../train/adam-state.js';
 import { PauseGate } from '../train/pause-gate.js';
 import type { BatchProgress } from '../train/trainer.js';
@@ -41,6 +43,8 @@ export class EngineService implements EngineApi {
   private gate: PauseGate | null = null;
   private abort: AbortController | null = null;
   private lastLatentEvent = 0;
+  /** How the last scatter placed z in 3D, to draw explore paths in the same space. */
+  private projector: Projector | null = null;
   /** Requests that change the session run one at a time, in the order they came. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -254,9 +258,10 @@ export class EngineService implements EngineApi {
     const { vae, dataset } = this.requireModel();
     const enc = await encodeSet(vae, dataset.test, 1000);
     const projected = projectTo3d(enc.mean, enc.count, enc.latentDim);
+    this.projector = projected.project;
     return {
       count: enc.count, latentDim: enc.latentDim, mean: enc.mean, logVar: enc.logVar,
-      labels: dataset.test.labels, ...projected,
+      labels: dataset.test.labels, positions: projected.positions, projection: projected.projection, explained: projected.explained,
     };
   }
 
@@ -285,6 +290,49 @@ export class EngineService implements EngineApi {
       mean: { z: mean.z, image: img(mean.pixels) },
       samples: { z: samples?.z ?? new Float32Array(0), images: img(samples?.pixels ?? new Float32Array(0), input.samples) },
     };
+  }
+
+  async explore(input: ExploreInput): Promise<Output<'explore'>> {
+    const { vae, dataset } = this.requireModel();
+    const k = vae.config.latentDim;
+    const { height: h, width: w } = vae.config;
+    const meanOf = async (i: number) => {
+      if (i >= dataset.test.count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${dataset.test.count}.`);
+      return (await encodeSet(vae, subset(dataset.test, [i]))).mean;
+    };
+    const decoded = async (zs: Float32Array, cols: number, rowLabels: string[], path = false) => {
+      const pixels = await decodeZ(vae, zs);
+      const positions = path && this.projector ? this.projector(zs, zs.length / k) : null;
+      return { images: { count: zs.length / k, height: h, width: w, pixels }, cols, z: zs, positions, rowLabels };
+    };
+    switch (input.kind) {
+      case 'interpolate': {
+        const [a, b] = [await meanOf(input.from), await meanOf(input.to)];
+        return decoded(interpolate(a, b, input.steps, input.path), input.steps, [`#${input.from} → #${input.to} (${input.path})`], true);
+      }
+      case 'traverse':
+        return decoded(traverse(await meanOf(input.index), input.range, input.steps), input.steps, Array.from({ length: k }, (_, d) => `z${d}`));
+      case 'prior':
+        return decoded(priorSamples(input.n, k, input.seed), Math.ceil(Math.sqrt(input.n)), []);
+      case 'manifold': {
+        if (k < 2) throw new UserError('BAD_REQUEST', 'A manifold grid needs at least two latent dims.');
+        const base = input.at === null ? new Float32Array(k) : await meanOf(input.at);
+        return decoded(manifoldGrid(base, input.dims, input.grid, input.range), input.grid, []);
+      }
+      case 'denoise': {
+        const n = Math.min(input.n, dataset.test.count);
+        const clean = subset(dataset.test, Array.from({ length: n }, (_, i) => i));
+        const noise = parseNoise(`${input.noise}:${input.amount}`);
+        const noisy = addNoise(clean.pixels, noise, input.seed);
+        const rec = await reconstruct(vae, { ...clean, pixels: noisy }, input.mode, input.seed);
+        const pixels = new Float32Array(noisy.length * 3);
+        pixels.set(noisy, 0);
+        pixels.set(rec.pixels, noisy.length);
+        pixels.set(clean.pixels, 2 * noisy.length);
+        const how = input.mode === 'mean' ? 'decoded mean (deterministic)' : 'decoded sample (stochastic)';
+        return { images: { count: 3 * n, height: h, width: w, pixels }, cols: n, z: rec.z, positions: null, rowLabels: ['noisy input', how, 'clean original'] };
+      }
+    }
   }
 
   async testImages(input: { indices: number[] }): Promise<Output<'testImages'>> {

@@ -2,7 +2,11 @@ import { PCA } from 'ml-pca';
 
 export type Projection = 'identity' | 'pca' | 'plane' | 'line';
 
+/** Places more latent points (count × dim) in the same 3D space. */
+export type Projector = (z: Float32Array, count: number) => Float32Array;
+
 export interface Projected {
+  project: Projector;
   /** count × 3 scatter coordinates. */
   positions: Float32Array;
   projection: Projection;
@@ -15,14 +19,21 @@ export interface Projected {
  * one on the x axis, more by PCA onto the three main directions of variance.
  */
 export function projectTo3d(mean: Float32Array, count: number, dim: number): Projected {
-  const positions = new Float32Array(count * 3);
   if (dim <= 3) {
-    for (let i = 0; i < count; i++) for (let k = 0; k < dim; k++) positions[i * 3 + k] = mean[i * dim + k]!;
-    return { positions, projection: dim === 3 ? 'identity' : dim === 2 ? 'plane' : 'line', explained: null };
+    const project: Projector = (z, n) => {
+      const out = new Float32Array(n * 3);
+      for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) out[i * 3 + k] = z[i * dim + k]!;
+      return out;
+    };
+    return { project, positions: project(mean, count), projection: dim === 3 ? 'identity' : dim === 2 ? 'plane' : 'line', explained: null };
   }
-  const rows: number[][] = Array.from({ length: count }, (_, i) => Array.from(mean.subarray(i * dim, (i + 1) * dim)));
-  const pca = new PCA(rows, { method: 'covarianceMatrix', center: true, scale: false });
-  const out = pca.predict(rows, { nComponents: 3 });
-  for (let i = 0; i < count; i++) for (let k = 0; k < 3; k++) positions[i * 3 + k] = out.get(i, k);
-  return { positions, projection: 'pca', explained: pca.getExplainedVariance().slice(0, 3) };
+  const rowsOf = (z: Float32Array, n: number) => Array.from({ length: n }, (_, i) => Array.from(z.subarray(i * dim, (i + 1) * dim)));
+  const pca = new PCA(rowsOf(mean, count), { method: 'covarianceMatrix', center: true, scale: false });
+  const project: Projector = (z, n) => {
+    const m = pca.predict(rowsOf(z, n), { nComponents: 3 });
+    const out = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) out[i * 3 + k] = m.get(i, k);
+    return out;
+  };
+  return { project, positions: project(mean, count), projection: 'pca', explained: pca.getExplainedVariance().slice(0, 3) };
 }

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { decodePng, toByte } from '../../src/io/png.js';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
@@ -186,6 +187,60 @@ test('clicking empty space decodes the point under the cursor; dragging the mark
   const diff = shown.reduce((m, v, i) => Math.max(m, Math.abs(v - Math.round(decoded.pixels[i]! * 255))), 0);
   assert.ok(diff <= 8, `max pixel difference ${diff}`);
   await page.screenshot({ path: path.join(OUT, 'space-decoded.png') });
+});
+
+test('shift-click interpolates between two points; the downloaded PNG equals the engine\'s decode of the path', async () => {
+  const pts = await engine.latentPoints({});
+  const a = (await clickablePoint(0, pts.count))!;
+  const b = (await clickablePoint(a.i + 200, pts.count))!;
+  await page.mouse.click(a.x, a.y);
+  await page.waitForFunction((i) => document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`), a.i);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(b.x, b.y);
+  await page.keyboard.up('Shift');
+  await page.waitForSelector('[data-testid=explore-grid]:not([hidden])');
+  await page.screenshot({ path: path.join(OUT, 'explore-interpolation.png') });
+  await page.selectOption('[data-testid=explore-scale]', '1');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=explore-download]')]);
+  const png = decodePng(readFileSync((await download.path())!));
+  const want = await engine.explore({ kind: 'interpolate', from: a.i, to: b.i, steps: 10, path: 'linear' });
+  assert.equal(png.width, 10 * 29 - 1);
+  assert.equal(png.height, 28);
+  for (let t = 0; t < 10; t++) {
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        assert.equal(png.data[y * png.width + t * 29 + x], toByte(want.images.pixels[t * 784 + y * 28 + x]!), `tile ${t} (${x}, ${y})`);
+      }
+    }
+  }
+});
+
+test('explore views: traversal, prior samples with reseed, manifold grid, denoising with the deterministic/stochastic switch', async () => {
+  const grid = () => page.evaluate(() => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL());
+  for (const kind of ['traverse', 'prior', 'manifold', 'denoise']) {
+    await page.selectOption('[data-testid=explore-kind]', kind);
+    const before = await grid();
+    await page.click('[data-testid=explore-show]');
+    await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, before);
+    await page.screenshot({ path: path.join(OUT, `explore-${kind}.png`) });
+    if (kind === 'prior') {
+      const first = await grid();
+      await page.click('[data-testid=reseed]');
+      await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, first);
+    }
+    if (kind === 'denoise') {
+      assert.match(await page.innerText('.explore'), /Deterministic: decoding means gives the same images every time/);
+      const deterministic = await grid();
+      await page.click('[data-testid=explore-show]');
+      await page.waitForTimeout(500);
+      assert.equal(await grid(), deterministic, 'the same images every time');
+      await page.check('[data-testid=stochastic]');
+      assert.match(await page.innerText('.explore'), /Stochastic: each reconstruction decodes a z sampled/);
+      await page.click('[data-testid=explore-show]');
+      await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, deterministic);
+      await page.uncheck('[data-testid=stochastic]');
+    }
+  }
 });
 
 test('pause holds training, resume continues it, stop ends it', async () => {

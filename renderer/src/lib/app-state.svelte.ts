@@ -8,6 +8,7 @@ export type Images = Output<'decode'>;
 export type PointDetail = { kind: 'point' } & Output<'reconstruct'>;
 export type SpaceDetail = { kind: 'space'; z: Float32Array; image: Images; dragging: boolean };
 export type Detail = PointDetail | SpaceDetail;
+export type ExploreResult = Output<'explore'>;
 
 /**
  * The UI's state: what the engine told us, kept in runes. Large arrays use
@@ -33,6 +34,7 @@ export class AppState {
   /** Where the decode marker sits in the scatter (scene coordinates), or null. */
   marker = $state.raw<[number, number, number] | null>(null);
   connection = $state<'connecting' | 'ready' | 'lost'>('connecting');
+  exploreResult = $state.raw<ExploreResult | null>(null);
   /** Counts models shown: a new one makes the scatter follow its data again. */
   generation = $state(0);
 
@@ -123,6 +125,7 @@ export class AppState {
     this.generation++;
     this.points = null;
     this.strip = null;
+    this.exploreResult = null;
     this.detail = null;
     this.selected = null;
     this.marker = null;
@@ -173,6 +176,17 @@ export class AppState {
     this.marker = scenePoint;
     const image = await this.attempt(() => this.decodeLatest(z));
     if (image) this.detail = { kind: 'space', z, image, dragging };
+  }
+
+  async runExplore(input: Input<'explore'>): Promise<void> {
+    const r = await this.attempt(() => this.api.explore(input));
+    if (r) this.exploreResult = r;
+  }
+
+  /** Shift-click: the path from the selected point to this one. */
+  async interpolateTo(index: number): Promise<void> {
+    const from = this.selected ?? index;
+    await this.runExplore({ kind: 'interpolate', from, to: index, steps: 10, path: 'linear' });
   }
 
   toggleClass(label: number): void {

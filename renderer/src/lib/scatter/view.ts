@@ -31,8 +31,8 @@ void main() {
 export interface ScatterEvents {
   /** The pointer is over a point (index), or over none (-1). */
   hover(index: number, clientX: number, clientY: number): void;
-  /** A point was clicked. */
-  pickPoint(index: number): void;
+  /** A point was clicked (with shift held: the second end of an interpolation). */
+  pickPoint(index: number, shift: boolean): void;
   /** Empty space was clicked, or the marker dragged: the scene point on the plane facing the camera. */
   pickSpace(point: Vec3, dragging: boolean): void;
 }
@@ -53,6 +53,7 @@ export class ScatterView {
   private readonly marker: THREE.Mesh;
   private readonly selection: THREE.Mesh;
   private readonly axes: THREE.AxesHelper;
+  private readonly path: THREE.Line;
   private readonly resize: ResizeObserver;
   private buffers: PointBuffers | null = null;
   private frame = 0;
@@ -92,6 +93,10 @@ export class ScatterView {
     this.selection = new THREE.Mesh(new THREE.SphereGeometry(1, 16, 12), new THREE.MeshBasicMaterial({ color: 0x111111, wireframe: true }));
     this.selection.visible = false;
     this.scene.add(this.selection);
+    this.path = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xe11d48 }));
+    this.path.visible = false;
+    this.path.frustumCulled = false;
+    this.scene.add(this.path);
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.addEventListener('change', () => this.requestRender());
     this.controls.addEventListener('start', () => (this.following = false));
@@ -139,7 +144,7 @@ export class ScatterView {
       if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 4) return; // an orbit, not a click
       const i = this.pick(e.clientX, e.clientY);
       if (i >= 0) {
-        this.events.pickPoint(i);
+        this.events.pickPoint(i, e.shiftKey);
       } else if (this.spaceDecoding) {
         const p = this.planePoint(e.clientX, e.clientY);
         if (p) {
@@ -215,6 +220,13 @@ export class ScatterView {
   setMarker(p: Vec3 | null): void {
     this.marker.visible = p !== null;
     if (p) this.marker.position.set(...p);
+    this.requestRender();
+  }
+
+  /** Draws a path through scene points (an interpolation), or hides it. */
+  setPath(positions: Float32Array | null): void {
+    this.path.visible = positions !== null && positions.length >= 6;
+    if (positions) this.path.geometry.setAttribute('position', new THREE.BufferAttribute(positions.slice(), 3));
     this.requestRender();
   }
 
@@ -327,6 +339,8 @@ export class ScatterView {
     this.controls.dispose();
     this.geometry.dispose();
     this.material.dispose();
+    this.path.geometry.dispose();
+    (this.path.material as THREE.Material).dispose();
     for (const m of [this.marker, this.selection]) {
       m.geometry.dispose();
       (m.material as THREE.Material).dispose();
