@@ -199,6 +199,7 @@ test('shift-click interpolates between two points; the downloaded PNG equals the
   await page.mouse.click(b.x, b.y);
   await page.keyboard.up('Shift');
   await page.waitForSelector('[data-testid=explore-grid]:not([hidden])');
+  assert.equal(await page.inputValue('[data-testid=explore-kind]'), 'interpolate');
   await page.screenshot({ path: path.join(OUT, 'explore-interpolation.png') });
   await page.selectOption('[data-testid=explore-scale]', '1');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=explore-download]')]);

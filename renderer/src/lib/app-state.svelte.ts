@@ -35,6 +35,8 @@ export class AppState {
   marker = $state.raw<[number, number, number] | null>(null);
   connection = $state<'connecting' | 'ready' | 'lost'>('connecting');
   exploreResult = $state.raw<ExploreResult | null>(null);
+  /** The explore view chosen (a shift-click switches it to interpolation). */
+  exploreKind = $state<Input<'explore'>['kind']>('prior');
   /** Counts models shown: a new one makes the scatter follow its data again. */
   generation = $state(0);
 
@@ -186,6 +188,7 @@ export class AppState {
   /** Shift-click: the path from the selected point to this one. */
   async interpolateTo(index: number): Promise<void> {
     const from = this.selected ?? index;
+    this.exploreKind = 'interpolate';
     await this.runExplore({ kind: 'interpolate', from, to: index, steps: 10, path: 'linear' });
   }
 
