@@ -57,6 +57,8 @@ export const requests = {
     input: ExploreInputSchema,
     output: z.object({ images: ImagesSchema, cols: z.number(), z: F32, positions: F32.nullable(), rowLabels: z.array(z.string()) }),
   },
+  /** A CSV to save: the test set's latent coordinates (with the scatter's 3D positions) or the training history. */
+  exportCsv: { input: z.object({ what: z.enum(['latent', 'history']) }), output: z.object({ filename: z.string(), text: z.string() }) },
   /** The first n test images above their deterministic reconstructions. */
   reconstructionStrip: { input: z.object({ n: z.number().int().min(1).max(64) }), output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }) },
 } as const;

@@ -9,6 +9,7 @@ import { Vae } from '../model/vae.js';
 import { decodeZ, encodeSet, reconstruct } from '../latent/ops.js';
 import { subset } from '../latent/evaluate.js';
 import { projectTo3d, type Projector } from '../latent/projection.js';
+import { encodedToCsv, historyToCsv } from '../io/csv.js';
 import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from '../latent/explore.js';
 import type { ExploreInput } from '../contract/schemas.js';
 import type { AdamState } from '../train/adam-state.js';
@@ -333,6 +334,14 @@ export class EngineService implements EngineApi {
         return { images: { count: 3 * n, height: h, width: w, pixels }, cols: n, z: rec.z, positions: null, rowLabels: ['noisy input', how, 'clean original'] };
       }
     }
+  }
+
+  async exportCsv(input: { what: 'latent' | 'history' }): Promise<Output<'exportCsv'>> {
+    if (input.what === 'history') return { filename: 'history.csv', text: historyToCsv(this.history) };
+    const { vae, dataset } = this.requireModel();
+    const enc = await encodeSet(vae, dataset.test, 1000);
+    const { positions } = projectTo3d(enc.mean, enc.count, enc.latentDim);
+    return { filename: 'latent-test.csv', text: encodedToCsv(enc, dataset.test.labels, positions) };
   }
 
   async testImages(input: { indices: number[] }): Promise<Output<'testImages'>> {

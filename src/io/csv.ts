@@ -2,17 +2,24 @@ import { stringify } from 'csv-stringify/sync';
 import type { Encoded } from '../latent/ops.js';
 import type { EpochRecord } from '../model/records.js';
 
-/** Latent coordinates as CSV: index, label, mean_i…, logvar_i…, one row per image. */
-export function encodedToCsv(enc: Encoded, labels: Int32Array | null, indexOffset = 0): string {
+/**
+ * Latent coordinates as CSV: index, label, mean_i…, logvar_i…, and, when
+ * given, the 3D position each image has in the scatter. One row per image.
+ */
+export function encodedToCsv(enc: Encoded, labels: Int32Array | null, positions: Float32Array | null = null): string {
   const k = enc.latentDim;
-  const header = ['index', 'label', ...Array.from({ length: k }, (_, i) => `mean_${i}`), ...Array.from({ length: k }, (_, i) => `logvar_${i}`)];
+  const header = [
+    'index', 'label', ...Array.from({ length: k }, (_, i) => `mean_${i}`), ...Array.from({ length: k }, (_, i) => `logvar_${i}`),
+    ...(positions ? ['scatter_x', 'scatter_y', 'scatter_z'] : []),
+  ];
   const rows: (string | number)[][] = [header];
   for (let r = 0; r < enc.count; r++) {
     rows.push([
-      r + indexOffset,
+      r,
       labels ? labels[r]! : '',
       ...Array.from(enc.mean.subarray(r * k, (r + 1) * k)),
       ...Array.from(enc.logVar.subarray(r * k, (r + 1) * k)),
+      ...(positions ? Array.from(positions.subarray(r * 3, r * 3 + 3)) : []),
     ]);
   }
   return stringify(rows);

@@ -78,7 +78,7 @@ test('encode writes index, label, means and log-variances equal to the engine\'s
   const r = await cli('encode', '--model', modelDir, '--out', out);
   assert.equal(r.code, 0, r.stderr);
   const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
-  assert.deepEqual(Object.keys(rows[0]!), ['index', 'label', 'mean_0', 'mean_1', 'logvar_0', 'logvar_1']);
+  assert.deepEqual(Object.keys(rows[0]!), ['index', 'label', 'mean_0', 'mean_1', 'logvar_0', 'logvar_1', 'scatter_x', 'scatter_y', 'scatter_z']);
   assert.equal(rows.length, 40);
   const { vae } = await loadModel(modelDir);
   const ds = await loadDataset({ kind: 'folder', path: dataDir });
@@ -88,6 +88,8 @@ test('encode writes index, label, means and log-variances equal to the engine\'s
     assert.equal(Number(row.label), ds.test.labels![i]);
     assert.equal(Math.fround(Number(row.mean_1)), enc.mean[i * 2 + 1]);
     assert.equal(Math.fround(Number(row.logvar_0)), enc.logVar[i * 2]);
+    // Two latent dims lie on the scatter's z = 0 plane.
+    assert.deepEqual([Number(row.scatter_x), Number(row.scatter_y), Number(row.scatter_z)], [Number(row.mean_0), Number(row.mean_1), 0]);
   });
   vae.dispose();
 });

@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { decodePng, toByte } from '../../src/io/png.js';
+import { parse } from 'csv-parse/sync';
+import { PNG } from 'pngjs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
@@ -242,6 +244,58 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
       await page.uncheck('[data-testid=stochastic]');
     }
   }
+});
+
+async function download(testid: string): Promise<Buffer> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+  return readFileSync((await d.path())!);
+}
+
+test('exports round-trip: latent CSV with scatter positions, history CSV, reconstructions PNG, scatter PNG', async () => {
+  const pts = await engine.latentPoints({});
+  const latent = parse(await download('export-latent'), { columns: true }) as Record<string, string>[];
+  assert.equal(latent.length, pts.count);
+  for (const i of [0, 17, pts.count - 1]) {
+    const row = latent[i]!;
+    assert.equal(Number(row.label), pts.labels![i]);
+    assert.equal(Math.fround(Number(row.mean_2)), pts.mean[i * 3 + 2]);
+    assert.equal(Math.fround(Number(row.logvar_0)), pts.logVar[i * 3]);
+    assert.equal(Math.fround(Number(row.scatter_y)), pts.positions[i * 3 + 1]);
+  }
+  const history = parse(await download('export-history'), { columns: true }) as Record<string, string>[];
+  const session = await engine.getSession({});
+  assert.equal(history.length, session.history.length);
+  assert.equal(Number(history[0]!.test_total), session.history[0]!.test.total);
+
+  await page.fill('[data-testid=export-n]', '5');
+  await page.selectOption('[aria-label=Export] select', '1');
+  const recon = decodePng(await download('export-recon'));
+  const strip = await engine.reconstructionStrip({ n: 5 });
+  assert.deepEqual([recon.width, recon.height], [5 * 29 - 1, 2 * 29 - 1]);
+  for (let t = 0; t < 5; t++) {
+    for (const [row, images] of [[0, strip.originals], [1, strip.reconstructions]] as const) {
+      for (let y = 0; y < 28; y += 3) {
+        for (let x = 0; x < 28; x += 3) {
+          assert.equal(recon.data[(row * 29 + y) * recon.width + t * 29 + x], toByte(images.pixels[t * 784 + y * 28 + x]!));
+        }
+      }
+    }
+  }
+
+  const scatter = PNG.sync.read(await download('scatter-png'));
+  const size = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement;
+    return [c.width, c.height];
+  });
+  assert.deepEqual([scatter.width, scatter.height], size);
+  const seen = PALETTE.filter(([r, g, b]) => {
+    let n = 0;
+    for (let i = 0; i < scatter.data.length; i += 4) {
+      if (Math.abs(scatter.data[i]! - r * 255) < 12 && Math.abs(scatter.data[i + 1]! - g * 255) < 12 && Math.abs(scatter.data[i + 2]! - b * 255) < 12) n++;
+    }
+    return n >= 20;
+  }).length;
+  assert.ok(seen >= 6, `label colours in the saved scatter: ${seen}`);
 });
 
 test('pause holds training, resume continues it, stop ends it', async () => {

@@ -180,6 +180,14 @@ export class AppState {
     if (image) this.detail = { kind: 'space', z, image, dragging };
   }
 
+  exportCsv(what: 'latent' | 'history'): Promise<Output<'exportCsv'> | undefined> {
+    return this.attempt(() => this.api.exportCsv({ what }));
+  }
+
+  stripOf(n: number): Promise<Output<'reconstructionStrip'> | undefined> {
+    return this.attempt(() => this.api.reconstructionStrip({ n }));
+  }
+
   async runExplore(input: Input<'explore'>): Promise<void> {
     const r = await this.attempt(() => this.api.explore(input));
     if (r) this.exploreResult = r;

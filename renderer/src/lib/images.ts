@@ -48,15 +48,3 @@ export function drawGrid(canvas: HTMLCanvasElement, pixels: Float32Array, count:
   }
   ctx.putImageData(img, 0, 0);
 }
-
-/** Saves a canvas as a PNG download (the browser mode's "save"). */
-export function downloadCanvas(canvas: HTMLCanvasElement, filename: string): void {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = filename;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  }, 'image/png');
-}

@@ -10,6 +10,7 @@ import { evaluateElbo, evaluateIwae, subset } from '../../latent/evaluate.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { encodePng, gridImage } from '../../io/png.js';
 import { encodedToCsv } from '../../io/csv.js';
+import { projectTo3d } from '../../latent/projection.js';
 import { choiceOption, intOption, numberListOption } from '../parse.js';
 
 interface Loaded {
@@ -63,7 +64,7 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('encode')
-    .description('latent means and log-variances of a split, as CSV')
+    .description('latent means, log-variances and 3D scatter positions of a split, as CSV')
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--split <name>', 'test or train', choiceOption('--split', ['test', 'train'] as const), 'test')
@@ -72,7 +73,7 @@ export function registerModelCommands(program: Command): void {
       const ds = await dataFor(model);
       const set: ImageSet = o.split === 'test' ? ds.test : ds.train;
       const enc = await encodeSet(model.vae, set);
-      await writeFileAtomic(o.out, encodedToCsv(enc, set.labels));
+      await writeFileAtomic(o.out, encodedToCsv(enc, set.labels, projectTo3d(enc.mean, enc.count, enc.latentDim).positions));
       process.stderr.write(`wrote ${set.count} rows to ${o.out}\n`);
     });
 
