@@ -66,7 +66,7 @@ async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<voi
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: manifest,
   };
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir);
   await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
   await fs.writeFile(path.join(dir, 'weights.bin'), new Uint8Array(weights));
 }

@@ -8,11 +8,49 @@ function tempSibling(target: string, tag: string): string {
   return path.join(dir, `.${path.basename(target)}.${tag}-${randomBytes(4).toString('hex')}`);
 }
 
+const REASONS: Record<string, string> = {
+  ENOENT: 'a folder on the way does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ENOTDIR: 'a file stands where a folder is needed',
+  EEXIST: 'a file stands where a folder is needed',
+  EISDIR: 'a folder stands where the file should go',
+  ENAMETOOLONG: 'the name is too long',
+};
+
 function writeError(target: string, err: unknown): UserError {
-  const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return new UserError('WRITE_FAILED', `Cannot write ${target} (${reason}). Choose a folder you can write to.`, {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason = (code && REASONS[code]) ?? code ?? (err as Error).message;
+  return new UserError('WRITE_FAILED', `Cannot write ${target}: ${reason}. Choose a place you can write to.`, {
     cause: err,
   });
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's own
+ * `mkdir({ recursive: true })` never returns when the kernel answers ENOENT for
+ * a folder whose parent exists (anywhere under /proc or /sys), which would
+ * freeze the engine; this stops at the first refusal with its reason.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      if ((await fs.stat(d)).isDirectory()) break;
+      throw Object.assign(new Error(`${d} is not a folder`), { code: 'ENOTDIR' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(d) === d) throw err;
+      missing.push(d);
+    }
+  }
+  for (const d of missing.reverse()) {
+    await fs.mkdir(d).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
 }
 
 /**
@@ -44,7 +82,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 export async function writeDirAtomic(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
   const parent = path.dirname(path.resolve(target));
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await makeDirs(parent);
   } catch (err) {
     throw writeError(target, err);
   }

@@ -107,6 +107,19 @@ test('a folder that cannot be written is a WRITE_FAILED error', async () => {
   const vae = Vae.create(config, 1);
   const file = path.join(tempDir(), 'a-file');
   await fs.writeFile(file, 'x');
-  await assert.rejects(saveModel(path.join(file, 'model'), vae, manifest(vae)), (e: unknown) => e instanceof UserError && e.code === 'WRITE_FAILED');
+  const refused = (reason: RegExp) => (e: unknown) => e instanceof UserError && e.code === 'WRITE_FAILED' && reason.test(e.message);
+  await assert.rejects(saveModel(path.join(file, 'model'), vae, manifest(vae)), refused(/a file stands where a folder is needed/));
+  await assert.rejects(saveModel(path.join(file, 'deeper', 'model'), vae, manifest(vae)), refused(/a file stands where a folder is needed/));
+  // The kernel answers "no such file" for any new folder under /proc; the save
+  // must end with that reason instead of retrying for ever.
+  await assert.rejects(saveModel('/proc/latent-explorer-test/a/model', vae, manifest(vae)), refused(/Cannot write \/proc\/latent-explorer-test\/a\/model: a folder on the way does not exist/));
+  vae.dispose();
+});
+
+test('missing parent folders are created', async () => {
+  const vae = Vae.create(config, 1);
+  const dir = path.join(tempDir(), 'new', 'deeper', 'model');
+  await saveModel(dir, vae, manifest(vae));
+  assert.ok((await fs.stat(path.join(dir, 'manifest.json'))).isFile());
   vae.dispose();
 });
