@@ -59,8 +59,10 @@ export const requests = {
   },
   /** A CSV to save: the test set's latent coordinates (with the scatter's 3D positions) or the training history. */
   exportCsv: { input: z.object({ what: z.enum(['latent', 'history']) }), output: z.object({ filename: z.string(), text: z.string() }) },
-  /** The first n test images above their deterministic reconstructions. */
-  reconstructionStrip: { input: z.object({ n: z.number().int().min(1).max(64) }), output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }) },
+  /** The first n test images and their reconstructions: decoded means (deterministic, the default) or sampled z (stochastic). */
+  reconstructionStrip: {
+    input: z.object({ n: z.number().int().min(1).max(64), mode: z.enum(['mean', 'sample']).optional(), seed: z.number().int().optional() }),
+    output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }) },
 } as const;
 
 export const events = {

@@ -352,10 +352,10 @@ export class EngineService implements EngineApi {
     return { count: s.count, height: s.height, width: s.width, pixels: s.pixels };
   }
 
-  async reconstructionStrip(input: { n: number }): Promise<Output<'reconstructionStrip'>> {
+  async reconstructionStrip(input: { n: number; mode?: 'mean' | 'sample'; seed?: number }): Promise<Output<'reconstructionStrip'>> {
     const { vae, dataset } = this.requireModel();
     const s = subset(dataset.test, Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i));
-    const r = await reconstruct(vae, s, 'mean');
+    const r = await reconstruct(vae, s, input.mode ?? 'mean', input.seed ?? Math.floor(Math.random() * 2 ** 31));
     const pack = (pixels: Float32Array) => ({ count: s.count, height: s.height, width: s.width, pixels });
     return { originals: pack(s.pixels), reconstructions: pack(r.pixels) };
   }

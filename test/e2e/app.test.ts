@@ -246,6 +246,21 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
   }
 });
 
+test('the reconstruction strip switches between deterministic and stochastic', async () => {
+  const strip = () => page.evaluate(() => Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas')).map((c) => (c as HTMLCanvasElement).toDataURL()).join());
+  const first = await strip();
+  await page.click('[data-testid=strip-mean]');
+  await page.waitForTimeout(600);
+  assert.equal(await strip(), first, 'decoded means repeat');
+  assert.match(await page.innerText('[aria-label="Test reconstructions"]'), /Deterministic: the mean of q\(z\|x\) is decoded/);
+  await page.click('[data-testid=strip-sample]');
+  await page.waitForFunction((b) => Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas')).map((c) => (c as HTMLCanvasElement).toDataURL()).join() !== b, first);
+  assert.match(await page.innerText('[aria-label="Test reconstructions"]'), /Stochastic: a z drawn from q\(z\|x\) is decoded/);
+  await page.screenshot({ path: path.join(OUT, 'strip-stochastic.png') });
+  await page.click('[data-testid=strip-mean]');
+  await page.waitForFunction((b) => Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas')).map((c) => (c as HTMLCanvasElement).toDataURL()).join() === b, first);
+});
+
 async function download(testid: string): Promise<Buffer> {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
   return readFileSync((await d.path())!);
@@ -323,12 +338,25 @@ test('save the model to a folder and open it again', async () => {
   await page.click('[data-testid=save-model]');
   await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.startsWith('Saved to'));
   const before = await engine.getSession({});
+  // Change the form: opening must restore the model's own settings.
+  await page.fill('[data-testid=latent]', '7');
+  await page.fill('[data-testid=hidden]', '100');
+  await page.fill('[data-testid=epochs]', '3');
   await page.click('[data-testid=open-model]');
   await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.startsWith('Opened '));
   await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
   const after = await engine.getSession({});
   assert.equal(after.modelDir, dir);
   assert.deepEqual(after.history, before.history);
+  assert.equal(await page.inputValue('[data-testid=latent]'), String(after.model!.latentDim));
+  assert.equal(await page.inputValue('[data-testid=hidden]'), after.model!.hidden.join(','));
+  assert.equal(await page.inputValue('[data-testid=epochs]'), String(after.training!.epochs));
+  // A folder that cannot be written: a sentence, nothing lost.
+  await page.fill('[data-testid=model-dir]', '/proc/no-such-place/model');
+  await page.click('[data-testid=save-model]');
+  await page.waitForFunction(() => /Cannot write \/proc\/no-such-place\/model: a folder on the way does not exist/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+  assert.equal((await engine.getSession({})).modelDir, dir);
+  await page.fill('[data-testid=model-dir]', dir);
   // A folder that is not a model gets its sentence, and the app carries on.
   await page.fill('[data-testid=model-dir]', path.join(OUT, 'no-such-model'));
   await page.click('[data-testid=open-model]');

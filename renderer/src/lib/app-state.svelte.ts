@@ -29,6 +29,10 @@ export class AppState {
   points = $state.raw<LatentPoints | null>(null);
   hidden = $state.raw<ReadonlySet<number>>(new Set());
   strip = $state.raw<Output<'reconstructionStrip'> | null>(null);
+  /** Whether the reconstruction strip decodes means (deterministic) or sampled z (stochastic). */
+  stripMode = $state<'mean' | 'sample'>('mean');
+  /** Settings of a model just opened, for the form to take over. */
+  openedSettings = $state.raw<{ model: NonNullable<Session['model']>; training: Session['training']; data: NonNullable<Session['dataset']>['spec'] } | null>(null);
   detail = $state.raw<Detail | null>(null);
   selected = $state<number | null>(null);
   /** Where the decode marker sits in the scatter (scene coordinates), or null. */
@@ -116,7 +120,7 @@ export class AppState {
   }
 
   async refreshStrip(): Promise<void> {
-    const s = await this.attempt(() => this.api.reconstructionStrip({ n: 10 }));
+    const s = await this.attempt(() => this.api.reconstructionStrip({ n: 10, mode: this.stripMode }));
     if (s) this.strip = s;
   }
 
@@ -154,6 +158,7 @@ export class AppState {
     this.marker = null;
     this.points = null;
     this.strip = null;
+    if (s.model && s.dataset) this.openedSettings = { model: s.model, training: s.training, data: s.dataset.spec };
     await this.refreshAll();
     this.notice = `Opened ${dir}.`;
   }
