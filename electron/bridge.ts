@@ -1,7 +1,7 @@
 import type { NodePortLike } from '../src/rpc/port.js';
+import { RPC_CHANNEL } from './channels.js';
 
-/** The one IPC channel between the renderer and the engine. */
-export const RPC_CHANNEL = 'latent-explorer:rpc';
+export { RPC_CHANNEL };
 
 /** What the bridge needs of an IPC event (Electron's IpcMainEvent, or a test's fake). */
 export interface IpcEventLike {

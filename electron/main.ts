@@ -1,8 +1,9 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EngineHost } from '../src/engine/host.js';
 import { bridgeIpc, isAppUrl, type IpcEventLike } from './bridge.js';
+import { handleFolderDialogs, type FolderRequest } from './dialogs.js';
 
 // The desktop shell: one window, the engine in its own thread, and a bridge
 // that lets only that window's own page talk to it.
@@ -43,9 +44,30 @@ function createWindow(): BrowserWindow {
   return w;
 }
 
+/** The native dialog behind "Open model…" and "Save model as…". */
+async function chooseFolder(request: FolderRequest): Promise<string | null> {
+  if (!win) return null;
+  if (request.purpose === 'open') {
+    const r = await dialog.showOpenDialog(win, { title: 'Open model', buttonLabel: 'Open', properties: ['openDirectory'] });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  }
+  const r = await dialog.showSaveDialog(win, {
+    title: 'Save model as',
+    buttonLabel: 'Save',
+    defaultPath: path.join(app.getPath('documents'), request.suggestedName ?? 'vae-model'),
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return r.canceled ? null : (r.filePath ?? null);
+}
+
 async function main(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
+  // Exports (PNG, CSV) leave the page as downloads: each asks where to go in a
+  // native save dialog, and Chromium writes to a temporary file it renames at the end.
+  session.defaultSession.on('will-download', (_e, item) => {
+    item.setSaveDialogOptions({ title: 'Export', defaultPath: path.join(app.getPath('documents'), item.getFilename()) });
+  });
   const engine = await EngineHost.start(new URL('./engine-worker.mjs', import.meta.url));
   win = createWindow();
   const isTrusted = (e: IpcEventLike) =>
@@ -55,8 +77,14 @@ async function main(): Promise<void> {
     connect: () => engine.connect(),
     onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
   });
+  const undialog = handleFolderDialogs(ipcMain as unknown as Parameters<typeof handleFolderDialogs>[0], {
+    isTrusted,
+    show: chooseFolder,
+    onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
+  });
   app.on('window-all-closed', () => {
     unbridge();
+    undialog();
     void engine.close().finally(() => app.quit());
   });
 }

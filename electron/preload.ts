@@ -1,16 +1,18 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { FOLDER_DIALOG_CHANNEL, RPC_CHANNEL } from './channels.js';
 
 // The renderer gets exactly this: send a message on the engine's one channel,
-// and listen to that channel. Never ipcRenderer itself.
-const CHANNEL = 'latent-explorer:rpc';
-
+// listen to that channel, and ask for a native folder dialog. Never ipcRenderer itself.
 contextBridge.exposeInMainWorld('latentExplorer', {
   send(message: unknown): void {
-    ipcRenderer.send(CHANNEL, message);
+    ipcRenderer.send(RPC_CHANNEL, message);
   },
   onMessage(handler: (message: unknown) => void): () => void {
     const l = (_e: IpcRendererEvent, message: unknown) => handler(message);
-    ipcRenderer.on(CHANNEL, l);
-    return () => void ipcRenderer.removeListener(CHANNEL, l);
+    ipcRenderer.on(RPC_CHANNEL, l);
+    return () => void ipcRenderer.removeListener(RPC_CHANNEL, l);
+  },
+  chooseFolder(request: { purpose: 'open' | 'save'; suggestedName?: string }): Promise<string | null> {
+    return ipcRenderer.invoke(FOLDER_DIALOG_CHANNEL, request) as Promise<string | null>;
   },
 });

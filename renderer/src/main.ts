@@ -1,18 +1,18 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { API_CONTEXT, connect } from './lib/api.js';
+import { API_CONTEXT, FOLDERS_CONTEXT, connect } from './lib/api.js';
 import './styles.css';
 
 const target = document.getElementById('app')!;
 
 async function boot(): Promise<void> {
   try {
-    const { client } = await connect((reason) => {
+    const { client, folders } = await connect((reason) => {
       target.dataset.connection = 'lost';
       document.title = `Latent Explorer (disconnected)`;
       console.warn(reason);
     });
-    mount(App, { target, context: new Map([[API_CONTEXT, client]]) });
+    mount(App, { target, context: new Map<symbol, unknown>([[API_CONTEXT, client], [FOLDERS_CONTEXT, folders]]) });
   } catch (err) {
     target.innerHTML = '';
     const p = document.createElement('p');

@@ -5,61 +5,36 @@ import { decodePng, toByte } from '../../src/io/png.js';
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import path from 'node:path';
-import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
-import { serve, type RunningServer } from '../../src/server/serve.js';
-import { createClient, type Client } from '../../src/rpc/client.js';
-import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
+import type { Client } from '../../src/rpc/client.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
-import { launchChromium, openApp } from './browser.js';
+import { canvasBytes as canvasBytesOf, clickablePoint as clickablePointOf, openApp, startApp, type AppUnderTest, toBytes, trainFromForm, waitStatus as waitStatusOf } from './browser.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
 // The whole app in the browser mode: the real server and engine, Debian's
 // Chromium driving the built renderer. Screenshots land in test-output/.
 const OUT = path.resolve('test-output');
-let server: RunningServer;
+let app: AppUnderTest;
 let browser: Browser;
 let page: Page;
 let engine: Client;
-let socket: WebSocket;
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  server = await serve({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
-  page = await openApp(browser, server.url);
-  socket = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
-  await new Promise((r) => socket.once('open', r));
-  engine = createClient(socketEndpoint(socket as unknown as SocketLike));
+  app = await startApp();
+  ({ browser, page, engine } = app);
 });
 
 after(async () => {
-  socket?.close();
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function status(): Promise<string> {
   return (await page.getAttribute('[data-testid=status]', 'data-status')) ?? '';
 }
 
-async function waitStatus(s: string, timeout = 120000): Promise<void> {
-  try {
-    await page.waitForSelector(`[data-testid=status][data-status=${s}]`, { timeout });
-  } catch (err) {
-    // Leave evidence: what the window showed and what the page complained about.
-    await page.screenshot({ path: path.join(OUT, `failed-waiting-for-${s}.png`) });
-    const errors = (page as Page & { errors?: string[] }).errors ?? [];
-    throw new Error(`status never became ${s} (it is ${await status()}); page errors: ${errors.join(' | ') || 'none'}`, { cause: err });
-  }
-}
-
-async function train(epochs: number, limit: number): Promise<void> {
-  await page.fill('[data-testid=epochs]', String(epochs));
-  await page.fill('[data-testid=limit]', String(limit));
-  await page.fill('[data-testid=batch]', '100');
-  await page.click('[data-testid=train]');
-}
+const waitStatus = (s: string, timeout?: number) => waitStatusOf(page, s, OUT, timeout);
+const train = (epochs: number, limit: number) => trainFromForm(page, epochs, limit);
 
 /** Counts scatter pixels close to each label colour. */
 async function colourCounts(): Promise<number[]> {
@@ -81,25 +56,8 @@ async function colourCounts(): Promise<number[]> {
   }, PALETTE);
 }
 
-/** A point the cursor really lands on: the first from `from` on whose pick returns itself. */
-async function clickablePoint(from: number, count: number): Promise<{ i: number; x: number; y: number } | null> {
-  return page.evaluate(([start, n]) => {
-    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
-    for (let i = start!; i < n!; i++) {
-      const s = v.screenPosition(i);
-      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
-    }
-    return null;
-  }, [from, count]);
-}
-
-async function canvasBytes(testid: string): Promise<number[]> {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    return Array.from({ length: c.width * c.height }, (_, i) => d[i * 4]!);
-  }, testid);
-}
+const clickablePoint = (from: number, count: number) => clickablePointOf(page, from, count);
+const canvasBytes = (testid: string) => canvasBytesOf(page, testid);
 
 test('invalid settings show a message beside the field and disable training', async () => {
   await page.fill('[data-testid=latent]', '0');
@@ -135,7 +93,7 @@ test('clicking a point shows the decoded mean, equal pixel for pixel to the engi
   await page.waitForFunction((i) => document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`), target.i);
   const z = pts.mean.slice(target.i * 3, target.i * 3 + 3);
   const decoded = await engine.decode({ z });
-  const expected = Array.from(decoded.pixels, (v) => Math.max(0, Math.min(255, Math.round(v * 255))));
+  const expected = toBytes(decoded.pixels);
   assert.deepEqual(await canvasBytes('decoded-mean'), expected);
   await page.screenshot({ path: path.join(OUT, 'point-decoded.png') });
 });
@@ -202,6 +160,7 @@ test('shift-click interpolates between two points; the downloaded PNG equals the
   await page.keyboard.up('Shift');
   await page.waitForSelector('[data-testid=explore-grid]:not([hidden])');
   assert.equal(await page.inputValue('[data-testid=explore-kind]'), 'interpolate');
+  assert.deepEqual([await page.inputValue('[data-testid=explore-from]'), await page.inputValue('[data-testid=explore-to]')], [String(a.i), String(b.i)], 'the form shows the ends the clicks chose');
   await page.screenshot({ path: path.join(OUT, 'explore-interpolation.png') });
   await page.selectOption('[data-testid=explore-scale]', '1');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=explore-download]')]);
@@ -237,11 +196,15 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
       await page.click('[data-testid=explore-show]');
       await page.waitForTimeout(500);
       assert.equal(await grid(), deterministic, 'the same images every time');
+      assert.match(await page.innerText('.explore'), /Rows: noisy input · decoded mean \(deterministic\) · clean original/);
+      // The switch redraws the view at once, so what is shown always matches it.
       await page.check('[data-testid=stochastic]');
       assert.match(await page.innerText('.explore'), /Stochastic: each reconstruction decodes a z sampled/);
-      await page.click('[data-testid=explore-show]');
       await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, deterministic);
+      assert.match(await page.innerText('.explore'), /Rows: noisy input · decoded sample \(stochastic\) · clean original/);
       await page.uncheck('[data-testid=stochastic]');
+      await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() === b, deterministic);
+      assert.match(await page.innerText('.explore'), /decoded mean \(deterministic\)/);
     }
   }
 });
@@ -262,8 +225,12 @@ test('the reconstruction strip switches between deterministic and stochastic', a
 });
 
 async function download(testid: string): Promise<Buffer> {
+  return (await downloadNamed(testid)).bytes;
+}
+
+async function downloadNamed(testid: string): Promise<{ bytes: Buffer; name: string }> {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
-  return readFileSync((await d.path())!);
+  return { bytes: readFileSync((await d.path())!), name: d.suggestedFilename() };
 }
 
 test('exports round-trip: latent CSV with scatter positions, history CSV, reconstructions PNG, scatter PNG', async () => {
@@ -284,7 +251,9 @@ test('exports round-trip: latent CSV with scatter positions, history CSV, recons
 
   await page.fill('[data-testid=export-n]', '5');
   await page.selectOption('[aria-label=Export] select', '1');
-  const recon = decodePng(await download('export-recon'));
+  const reconFile = await downloadNamed('export-recon');
+  assert.equal(reconFile.name, 'reconstructions-5-deterministic.png');
+  const recon = decodePng(reconFile.bytes);
   const strip = await engine.reconstructionStrip({ n: 5 });
   assert.deepEqual([recon.width, recon.height], [5 * 29 - 1, 2 * 29 - 1]);
   for (let t = 0; t < 5; t++) {
@@ -296,6 +265,16 @@ test('exports round-trip: latent CSV with scatter positions, history CSV, recons
       }
     }
   }
+  // Stochastic: the same originals above decodes of sampled z, which differ from the means.
+  await page.selectOption('[data-testid=export-mode]', 'sample');
+  assert.match(await page.innerText('[aria-label=Export]'), /decodes of z sampled from q\(z\|x\): different each time/);
+  const sampledFile = await downloadNamed('export-recon');
+  assert.equal(sampledFile.name, 'reconstructions-5-stochastic.png');
+  const sampled = decodePng(sampledFile.bytes);
+  const half = 28 * recon.width;
+  assert.deepEqual(sampled.data.subarray(0, half), recon.data.subarray(0, half), 'originals unchanged');
+  assert.notDeepEqual(sampled.data.subarray(29 * recon.width), recon.data.subarray(29 * recon.width), 'sampled reconstructions differ from the means');
+  await page.selectOption('[data-testid=export-mode]', 'mean');
 
   const scatter = PNG.sync.read(await download('scatter-png'));
   const size = await page.evaluate(() => {
@@ -338,6 +317,8 @@ test('save the model to a folder and open it again', async () => {
   await page.click('[data-testid=save-model]');
   await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.startsWith('Saved to'));
   const before = await engine.getSession({});
+  const z = Float32Array.from([0.5, -1, 0.25, 1.5, 0, -0.75]);
+  const decodedBefore = await engine.decode({ z });
   // Change the form: opening must restore the model's own settings.
   await page.fill('[data-testid=latent]', '7');
   await page.fill('[data-testid=hidden]', '100');
@@ -348,6 +329,7 @@ test('save the model to a folder and open it again', async () => {
   const after = await engine.getSession({});
   assert.equal(after.modelDir, dir);
   assert.deepEqual(after.history, before.history);
+  assert.deepEqual((await engine.decode({ z })).pixels, decodedBefore.pixels, 'the reopened model decodes exactly as the saved one');
   assert.equal(await page.inputValue('[data-testid=latent]'), String(after.model!.latentDim));
   assert.equal(await page.inputValue('[data-testid=hidden]'), after.model!.hidden.join(','));
   assert.equal(await page.inputValue('[data-testid=epochs]'), String(after.training!.epochs));
@@ -356,7 +338,6 @@ test('save the model to a folder and open it again', async () => {
   await page.click('[data-testid=save-model]');
   await page.waitForFunction(() => /Cannot write \/proc\/no-such-place\/model: a folder on the way does not exist/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
   assert.equal((await engine.getSession({})).modelDir, dir);
-  await page.fill('[data-testid=model-dir]', dir);
   // A folder that is not a model gets its sentence, and the app carries on.
   await page.fill('[data-testid=model-dir]', path.join(OUT, 'no-such-model'));
   await page.click('[data-testid=open-model]');
@@ -384,7 +365,7 @@ test('an IDX folder of 8×6 images with 5 latent dims: PCA to 3D, and the UI say
 });
 
 test('dark theme follows the system', async () => {
-  const dark = await openApp(browser, server.url, 'dark');
+  const dark = await openApp(browser, app.server.url, 'dark');
   await dark.waitForTimeout(800);
   const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(15, 17, 21)');

@@ -1,4 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { toByte } from '../../src/io/png.js';
+import { serve, type RunningServer } from '../../src/server/serve.js';
+import { createClient, type Client } from '../../src/rpc/client.js';
+import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
 export async function launchChromium(): Promise<Browser> {
@@ -13,7 +19,8 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function openApp(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+/** Opens the app at 1280×800; `initScript` runs in the page before the app does. */
+export async function openApp(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light', initScript?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -24,7 +31,86 @@ export async function openApp(browser: Browser, url: string, colorScheme: 'light
   // Functions passed to page.evaluate are compiled by tsx, which names inner
   // functions through a helper the page does not have.
   await page.addInitScript('window.__name = (f) => f');
+  if (initScript) await page.addInitScript(initScript);
   await page.goto(url);
   await page.waitForSelector('#app[data-connection="ready"]', { timeout: 30000 });
   return page;
+}
+
+/** Waits for the training status; on a timeout, leaves a screenshot in `out` and names the page's errors. */
+export async function waitStatus(page: Page, s: string, out: string, timeout = 120000): Promise<void> {
+  try {
+    await page.waitForSelector(`[data-testid=status][data-status=${s}]`, { timeout });
+  } catch (err) {
+    await page.screenshot({ path: path.join(out, `failed-waiting-for-${s}.png`) });
+    const errors = (page as Page & { errors?: string[] }).errors ?? [];
+    const now = await page.getAttribute('[data-testid=status]', 'data-status');
+    throw new Error(`status never became ${s} (it is ${now}); page errors: ${errors.join(' | ') || 'none'}`, { cause: err });
+  }
+}
+
+/** Starts a small training run from the form (batch 100). */
+export async function trainFromForm(page: Page, epochs: number, limit: number): Promise<void> {
+  await page.fill('[data-testid=epochs]', String(epochs));
+  await page.fill('[data-testid=limit]', String(limit));
+  await page.fill('[data-testid=batch]', '100');
+  await page.click('[data-testid=train]');
+}
+
+/** Waits until the notice line matches `re`. */
+export async function waitNotice(page: Page, re: RegExp): Promise<void> {
+  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), re.source);
+}
+
+/** A scatter point the cursor really lands on: the first from `from` on whose pick returns itself. */
+export async function clickablePoint(page: Page, from: number, count: number): Promise<{ i: number; x: number; y: number } | null> {
+  return page.evaluate(([start, n]) => {
+    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
+    for (let i = start!; i < n!; i++) {
+      const s = v.screenPosition(i);
+      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
+    }
+    return null;
+  }, [from, count]);
+}
+
+/** The red channel of a 2D canvas, one byte per pixel (the app draws grey images). */
+export async function canvasBytes(page: Page, testid: string): Promise<number[]> {
+  return page.evaluate((id) => {
+    const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    return Array.from({ length: c.width * c.height }, (_, i) => d[i * 4]!);
+  }, testid);
+}
+
+/** The engine's pixels as the app draws them: bytes 0–255. */
+export function toBytes(pixels: Float32Array): number[] {
+  return Array.from(pixels, toByte);
+}
+
+/** The browser mode under test: the real server and engine, Chromium on the app, and a client of the same engine. */
+export interface AppUnderTest {
+  server: RunningServer;
+  browser: Browser;
+  page: Page;
+  /** A second connection to the engine, to compare the page with the engine's own answers. */
+  engine: Client;
+  close(): Promise<void>;
+}
+
+export async function startApp(initScript?: string): Promise<AppUnderTest> {
+  const server = await serve({ port: 0, host: '127.0.0.1' });
+  const browser = await launchChromium();
+  const page = await openApp(browser, server.url, 'light', initScript);
+  const socket = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
+  await new Promise((r) => socket.once('open', r));
+  const engine = createClient(socketEndpoint(socket as unknown as SocketLike));
+  return {
+    server, browser, page, engine,
+    async close() {
+      socket.close();
+      await browser.close();
+      await server.close();
+    },
+  };
 }

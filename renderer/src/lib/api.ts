@@ -3,10 +3,21 @@ import { createClient, type Client } from '../../../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../../../src/rpc/ws-endpoint.js';
 import type { Endpoint, WireMessage } from '../../../src/rpc/wire.js';
 
-/** What Electron's preload exposes: the one engine channel, nothing else. */
+/** What "Open model…" and "Save model as…" ask for. */
+export interface FolderRequest {
+  purpose: 'open' | 'save';
+  /** A bare folder name to suggest when saving. */
+  suggestedName?: string;
+}
+
+/** Shows a native folder dialog; resolves to the chosen path, or null when cancelled. */
+export type FolderPicker = (request: FolderRequest) => Promise<string | null>;
+
+/** What Electron's preload exposes: the one engine channel and native folder dialogs, nothing else. */
 interface DesktopBridge {
   send(message: unknown): void;
   onMessage(handler: (message: unknown) => void): () => void;
+  chooseFolder(request: FolderRequest): Promise<string | null>;
 }
 
 declare global {
@@ -32,9 +43,10 @@ export type Transport = 'electron' | 'websocket';
  * Connects to the engine: through the Electron preload's channel when there
  * is one, else over a WebSocket to the server that served this page.
  */
-export async function connect(onClose: (reason: string) => void): Promise<{ client: Client; transport: Transport }> {
-  if (window.latentExplorer) {
-    return { client: createClient(desktopEndpoint(window.latentExplorer)), transport: 'electron' };
+export async function connect(onClose: (reason: string) => void): Promise<{ client: Client; transport: Transport; folders: FolderPicker | null }> {
+  const bridge = window.latentExplorer;
+  if (bridge) {
+    return { client: createClient(desktopEndpoint(bridge)), transport: 'electron', folders: (r) => bridge.chooseFolder(r) };
   }
   const url = new URL('rpc', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -48,14 +60,23 @@ export async function connect(onClose: (reason: string) => void): Promise<{ clie
     client.close('The connection to the engine closed.');
     onClose('The connection to the engine closed. Restart the server and reload this page.');
   });
-  return { client, transport: 'websocket' };
+  // In the browser mode the engine's folders are on the server's machine, which
+  // no dialog of this page can browse: the user types the path instead.
+  return { client, transport: 'websocket', folders: null };
 }
 
 /** The context key under which the engine client reaches components (a test can hand in a fake). */
 export const API_CONTEXT = Symbol('latent-explorer-api');
 
+/** The context key of the native folder dialogs (the desktop app only; null in the browser mode). */
+export const FOLDERS_CONTEXT = Symbol('latent-explorer-folders');
+
 export function setApi(client: Client): void {
   setContext(API_CONTEXT, client);
+}
+
+export function getFolderPicker(): FolderPicker | null {
+  return getContext<FolderPicker | null | undefined>(FOLDERS_CONTEXT) ?? null;
 }
 
 export function getApi(): Client {

@@ -2,6 +2,7 @@ import type { Client } from '../../../src/rpc/client.js';
 import { latestOnly } from '../../../src/rpc/client.js';
 import type { Input, Output, Payload } from '../../../src/contract/index.js';
 import type { Session } from '../../../src/contract/schemas.js';
+import type { FolderPicker, FolderRequest } from './api.js';
 
 export type LatentPoints = Output<'latentPoints'>;
 export type Images = Output<'decode'>;
@@ -17,7 +18,9 @@ export type ExploreResult = Output<'explore'>;
 export class AppState {
   status = $state<Session['status']>('idle');
   error = $state<string | null>(null);
+  /** The line at the top right: what just happened, or what went wrong. */
   notice = $state<string | null>(null);
+  noticeTone = $state<'info' | 'error'>('info');
   backend = $state('');
   dataset = $state.raw<Session['dataset']>(null);
   model = $state.raw<Session['model']>(null);
@@ -41,6 +44,8 @@ export class AppState {
   exploreResult = $state.raw<ExploreResult | null>(null);
   /** The explore view chosen (a shift-click switches it to interpolation). */
   exploreKind = $state<Input<'explore'>['kind']>('prior');
+  /** The ends of the last interpolation asked for, so the form shows what a shift-click chose. */
+  interpolationEnds = $state.raw<{ from: number; to: number } | null>(null);
   /** Counts models shown: a new one makes the scatter follow its data again. */
   generation = $state(0);
 
@@ -51,12 +56,13 @@ export class AppState {
   private refreshAgain = false;
   private readonly decodeLatest: (z: Float32Array) => Promise<Images | undefined>;
 
-  constructor(readonly api: Client) {
+  /** `folders` is the desktop app's native folder dialog; the browser mode has none. */
+  constructor(readonly api: Client, readonly folders: FolderPicker | null = null) {
     this.decodeLatest = latestOnly((z: Float32Array) => api.decode({ z }));
   }
 
   async init(): Promise<void> {
-    this.api.onUnmatchedError((e) => (this.notice = `The engine could not read a request: ${e.message}`));
+    this.api.onUnmatchedError((e) => this.tell(`The engine could not read a request: ${e.message}`, 'error'));
     this.api.on('status', (s) => {
       this.status = s.status;
       this.error = s.error;
@@ -86,13 +92,18 @@ export class AppState {
     this.modelDir = s.modelDir;
   }
 
+  tell(text: string, tone: 'info' | 'error' = 'info'): void {
+    this.notice = text;
+    this.noticeTone = tone;
+  }
+
   /** Runs an engine call, showing its error sentence instead of throwing. */
   private async attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
       this.notice = null;
       return await fn();
     } catch (err) {
-      this.notice = err instanceof Error ? err.message : String(err);
+      this.tell(err instanceof Error ? err.message : String(err), 'error');
       return undefined;
     }
   }
@@ -160,15 +171,34 @@ export class AppState {
     this.strip = null;
     if (s.model && s.dataset) this.openedSettings = { model: s.model, training: s.training, data: s.dataset.spec };
     await this.refreshAll();
-    this.notice = `Opened ${dir}.`;
+    this.tell(`Opened ${dir}.`);
   }
 
   async saveModel(dir: string): Promise<void> {
     const s = await this.attempt(() => this.api.saveModel({ dir }));
     if (s) {
       this.apply(s);
-      this.notice = `Saved to ${dir}.`;
+      this.tell(`Saved to ${dir}.`);
     }
+  }
+
+  /** "Open model…": a native folder dialog, then open what was chosen. */
+  async openModelFromDialog(): Promise<void> {
+    const dir = await this.chooseFolder({ purpose: 'open' });
+    if (dir) await this.openModel(dir);
+  }
+
+  /** "Save model as…": a native save dialog suggesting a name, then save there. */
+  async saveModelFromDialog(): Promise<void> {
+    const m = this.model;
+    const name = m && this.dataset ? `${this.dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-latent-${m.latentDim}` : 'vae-model';
+    const dir = await this.chooseFolder({ purpose: 'save', suggestedName: name });
+    if (dir) await this.saveModel(dir);
+  }
+
+  private async chooseFolder(request: FolderRequest): Promise<string | null> {
+    if (!this.folders) return null;
+    return (await this.attempt(() => this.folders!(request))) ?? null;
   }
 
   async selectPoint(index: number): Promise<void> {
@@ -189,8 +219,8 @@ export class AppState {
     return this.attempt(() => this.api.exportCsv({ what }));
   }
 
-  stripOf(n: number): Promise<Output<'reconstructionStrip'> | undefined> {
-    return this.attempt(() => this.api.reconstructionStrip({ n }));
+  stripOf(n: number, mode: 'mean' | 'sample' = 'mean'): Promise<Output<'reconstructionStrip'> | undefined> {
+    return this.attempt(() => this.api.reconstructionStrip({ n, mode }));
   }
 
   async runExplore(input: Input<'explore'>): Promise<void> {
@@ -202,6 +232,7 @@ export class AppState {
   async interpolateTo(index: number): Promise<void> {
     const from = this.selected ?? index;
     this.exploreKind = 'interpolate';
+    this.interpolationEnds = { from, to: index };
     await this.runExplore({ kind: 'interpolate', from, to: index, steps: 10, path: 'linear' });
   }
 
