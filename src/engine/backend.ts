@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { packageDir } from '../util/asar.js';
+
+const require = createRequire(import.meta.url);
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -29,7 +34,9 @@ export async function initBackend(): Promise<BackendInfo> {
         const nodeBackend = '@tensorflow/tfjs-node';
         await import(nodeBackend);
       } else if (name === 'wasm') {
-        await import('@tensorflow/tfjs-backend-wasm');
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        // Its binaries, from outside the asar archive in the packaged app.
+        wasm.setWasmPaths(packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'dist') + path.sep);
       }
       if (await tf.setBackend(name)) {
         await tf.ready();

