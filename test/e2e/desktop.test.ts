@@ -83,6 +83,10 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   assert.deepEqual((await requests()).at(-1), { purpose: 'open' });
   assert.deepEqual((await engine.decode({ z })).pixels, saved.pixels);
   assert.equal(await page.inputValue('[data-testid=latent]'), '3', 'the form takes the opened model\'s settings');
+  const last = (await engine.getSession({})).history.at(-1)!;
+  const summary = await page.innerText('[data-testid=trained-summary]');
+  assert.match(summary, /Trained\s+1 epoch\b/);
+  assert.ok(summary.includes(`${last.test.total.toFixed(2)} nats`), summary);
   await page.screenshot({ path: path.join(OUT, 'desktop-opened.png') });
   assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
 });
