@@ -2,4 +2,4 @@
 export const RPC_CHANNEL = 'latent-explorer:rpc';
 
 /** The channel on which the renderer asks the shell for a native folder dialog. */
-export const FOLDER_DIALOG_CHANNEL = 'latent-explorer:choose-folder';
+export const PATH_DIALOG_CHANNEL = 'latent-explorer:choose-path';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EngineHost } from '../src/engine/host.js';
 import { bridgeIpc, isAppUrl, type IpcEventLike } from './bridge.js';
-import { handleFolderDialogs, type FolderRequest } from './dialogs.js';
+import { handlePathDialogs, type PathRequest } from './dialogs.js';
 
 // The desktop shell: one window, the engine in its own thread, and a bridge
 // that lets only that window's own page talk to it.
@@ -44,20 +44,26 @@ function createWindow(): BrowserWindow {
   return w;
 }
 
-/** The native dialog behind "Open model…" and "Save model as…". */
-async function chooseFolder(request: FolderRequest): Promise<string | null> {
+/** The native dialogs behind "Open model…", "Save model as…" and choosing IDX data. */
+async function choosePath(request: PathRequest): Promise<string | null> {
   if (!win) return null;
-  if (request.purpose === 'open') {
-    const r = await dialog.showOpenDialog(win, { title: 'Open model', buttonLabel: 'Open', properties: ['openDirectory'] });
-    return r.canceled ? null : (r.filePaths[0] ?? null);
+  if (request.purpose === 'save-model') {
+    const r = await dialog.showSaveDialog(win, {
+      title: 'Save model as',
+      buttonLabel: 'Save',
+      defaultPath: path.join(app.getPath('documents'), request.suggestedName ?? 'vae-model'),
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    return r.canceled ? null : (r.filePath ?? null);
   }
-  const r = await dialog.showSaveDialog(win, {
-    title: 'Save model as',
-    buttonLabel: 'Save',
-    defaultPath: path.join(app.getPath('documents'), request.suggestedName ?? 'vae-model'),
-    properties: ['createDirectory', 'showOverwriteConfirmation'],
-  });
-  return r.canceled ? null : (r.filePath ?? null);
+  const open = {
+    'open-model': { title: 'Open model', buttonLabel: 'Open', properties: ['openDirectory'] },
+    'idx-folder': { title: 'Folder of IDX files', buttonLabel: 'Choose', properties: ['openDirectory'] },
+    'idx-file': { title: 'IDX file (raw or .gz)', buttonLabel: 'Choose', properties: ['openFile'] },
+  } as const satisfies Record<Exclude<PathRequest['purpose'], 'save-model'>, Electron.OpenDialogOptions>;
+  const { properties, ...rest } = open[request.purpose];
+  const r = await dialog.showOpenDialog(win, { ...rest, properties: [...properties] });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
 async function main(): Promise<void> {
@@ -77,9 +83,9 @@ async function main(): Promise<void> {
     connect: () => engine.connect(),
     onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
   });
-  const undialog = handleFolderDialogs(ipcMain as unknown as Parameters<typeof handleFolderDialogs>[0], {
+  const undialog = handlePathDialogs(ipcMain as unknown as Parameters<typeof handlePathDialogs>[0], {
     isTrusted,
-    show: chooseFolder,
+    show: choosePath,
     onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
   });
   app.on('window-all-closed', () => {

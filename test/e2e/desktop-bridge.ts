@@ -25,7 +25,7 @@ Object.assign(window, {
       socket.addEventListener('message', l);
       return () => socket.removeEventListener('message', l);
     },
-    async chooseFolder(request: unknown): Promise<string | null> {
+    async choosePath(request: unknown): Promise<string | null> {
       dialogs.requests.push(structuredClone(request));
       const answer = dialogs.answers.shift() ?? null;
       if (answer !== null && typeof answer === 'object') throw new Error(answer.error);

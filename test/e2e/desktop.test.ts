@@ -5,6 +5,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { Client } from '../../src/rpc/client.js';
+import { writeSyntheticFolder } from '../helpers/fixtures.js';
 import { canvasBytes, clickablePoint, startApp, type AppUnderTest, toBytes, trainFromForm, waitNotice, waitStatus } from './browser.js';
 
 // The renderer's desktop path in Chromium: a stand-in for Electron's preload
@@ -55,7 +56,7 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   await page.click('[data-testid=save-model-dialog]');
   await waitNotice(page, /^Saved to /);
   assert.equal(await page.getAttribute('[data-testid=notice]', 'data-tone'), 'info');
-  assert.deepEqual(await requests(), [{ purpose: 'save', suggestedName: 'mnist-latent-3' }]);
+  assert.deepEqual(await requests(), [{ purpose: 'save-model', suggestedName: 'mnist-latent-3' }]);
   assert.ok(existsSync(path.join(dir, 'manifest.json')));
   assert.equal(await page.innerText('[data-testid=model-folder]'), `Folder: ${dir}`);
 
@@ -64,9 +65,9 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   await page.waitForFunction(() => (window as unknown as { desktopDialogs: { requests: unknown[] } }).desktopDialogs.requests.length === 2);
   assert.equal(await page.locator('[data-testid=notice]').count(), 0);
   // A dialog that fails: its sentence, and the session stays.
-  await answer({ error: 'The folder dialog could not open.' });
+  await answer({ error: 'The dialog could not open.' });
   await page.click('[data-testid=open-model-dialog]');
-  await waitNotice(page, /The folder dialog could not open\./);
+  await waitNotice(page, /The dialog could not open\./);
   assert.equal(await page.getAttribute('[data-testid=notice]', 'data-tone'), 'error');
   assert.equal(await page.getAttribute('[data-testid=notice]', 'role'), 'alert');
   assert.equal((await engine.getSession({})).modelDir, dir);
@@ -80,7 +81,7 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   await answer(dir);
   await page.click('[data-testid=open-model-dialog]');
   await waitNotice(page, /^Opened /);
-  assert.deepEqual((await requests()).at(-1), { purpose: 'open' });
+  assert.deepEqual((await requests()).at(-1), { purpose: 'open-model' });
   assert.deepEqual((await engine.decode({ z })).pixels, saved.pixels);
   assert.equal(await page.inputValue('[data-testid=latent]'), '3', 'the form takes the opened model\'s settings');
   const last = (await engine.getSession({})).history.at(-1)!;
@@ -89,4 +90,35 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   assert.ok(summary.includes(`${last.test.total.toFixed(2)} nats`), summary);
   await page.screenshot({ path: path.join(OUT, 'desktop-opened.png') });
   assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+});
+
+test('IDX data is chosen with the native dialog: a folder, or an image file and its labels', async () => {
+  const dir = writeSyntheticFolder({ train: 300, test: 60, h: 8, w: 6 });
+  await page.selectOption('[data-testid=dataset]', 'folder');
+  await answer(dir);
+  await page.click('[data-testid=choose-idx-folder]');
+  await page.waitForFunction((d) => (document.querySelector('[data-testid=idx-folder]') as HTMLInputElement).value === d, dir);
+  await page.click('[data-testid=choose-idx-folder]'); // cancelled: the folder stays
+  await page.waitForTimeout(200);
+  assert.equal(await page.inputValue('[data-testid=idx-folder]'), dir);
+  await page.fill('[data-testid=hidden]', '32');
+  await trainFromForm(page, 1, 0);
+  await page.waitForFunction(() => document.querySelector('header')?.textContent?.includes('8×6'));
+  await waitStatus(page, 'done', OUT);
+
+  await page.selectOption('[data-testid=dataset]', 'files');
+  await answer(path.join(dir, 'train-images-idx3-ubyte'));
+  await page.click('[data-testid=choose-idx-images]');
+  await answer(path.join(dir, 'train-labels-idx1-ubyte'));
+  await page.click('[data-testid=choose-idx-labels]');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=idx-labels]') as HTMLInputElement).value !== '');
+  assert.equal(await page.inputValue('[data-testid=idx-images]'), path.join(dir, 'train-images-idx3-ubyte'));
+  assert.deepEqual((await requests()).slice(-4), [{ purpose: 'idx-folder' }, { purpose: 'idx-folder' }, { purpose: 'idx-file' }, { purpose: 'idx-file' }]);
+  await trainFromForm(page, 1, 0);
+  await page.waitForFunction(() => document.querySelector('header')?.textContent?.includes('train-images-idx3-ubyte, 8×6'));
+  await waitStatus(page, 'done', OUT);
+  const s = await engine.getSession({});
+  assert.equal(s.dataset?.spec.kind, 'files');
+  assert.deepEqual([s.dataset?.height, s.dataset?.width], [8, 6]);
+  await page.screenshot({ path: path.join(OUT, 'desktop-idx-files.png') });
 });

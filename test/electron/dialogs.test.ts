@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FOLDER_DIALOG_CHANNEL } from '../../electron/channels.js';
-import { handleFolderDialogs, type FolderRequest, type IpcHandleLike } from '../../electron/dialogs.js';
+import { PATH_DIALOG_CHANNEL } from '../../electron/channels.js';
+import { handlePathDialogs, type PathRequest, type IpcHandleLike } from '../../electron/dialogs.js';
 import type { IpcEventLike } from '../../electron/bridge.js';
 
 const APP = 'file:///opt/latent-explorer/resources/app.asar/dist/renderer/index.html';
@@ -17,18 +17,18 @@ function fakeIpcMain() {
     removeHandler: (ch) => void handlers.delete(ch),
   };
   const invoke = (id: number, url: string, arg: unknown) => {
-    const h = handlers.get(FOLDER_DIALOG_CHANNEL);
+    const h = handlers.get(PATH_DIALOG_CHANNEL);
     if (!h) throw new Error('no handler');
     return h({ sender: { id, send: () => undefined }, senderFrame: { url } }, arg);
   };
-  return { ipc, invoke, has: () => handlers.has(FOLDER_DIALOG_CHANNEL) };
+  return { ipc, invoke, has: () => handlers.has(PATH_DIALOG_CHANNEL) };
 }
 
 function setup(answer: string | null) {
   const fake = fakeIpcMain();
-  const shown: FolderRequest[] = [];
+  const shown: PathRequest[] = [];
   const refused: string[] = [];
-  const stop = handleFolderDialogs(fake.ipc, {
+  const stop = handlePathDialogs(fake.ipc, {
     isTrusted: (e) => e.sender.id === 1 && e.senderFrame?.url === APP,
     show: async (r) => {
       shown.push(r);
@@ -41,20 +41,20 @@ function setup(answer: string | null) {
 
 test('the app window gets the native folder dialog and its answer; cancel is null', async () => {
   const s = setup('/home/ada/models/mnist-3d');
-  assert.equal(await s.invoke(1, APP, { purpose: 'open' }), '/home/ada/models/mnist-3d');
-  assert.equal(await s.invoke(1, APP, { purpose: 'save', suggestedName: 'mnist-latent-3' }), '/home/ada/models/mnist-3d');
-  assert.deepEqual(s.shown, [{ purpose: 'open' }, { purpose: 'save', suggestedName: 'mnist-latent-3' }]);
+  for (const purpose of ['open-model', 'idx-folder', 'idx-file'] as const) assert.equal(await s.invoke(1, APP, { purpose }), '/home/ada/models/mnist-3d');
+  assert.equal(await s.invoke(1, APP, { purpose: 'save-model', suggestedName: 'mnist-latent-3' }), '/home/ada/models/mnist-3d');
+  assert.deepEqual(s.shown, [{ purpose: 'open-model' }, { purpose: 'idx-folder' }, { purpose: 'idx-file' }, { purpose: 'save-model', suggestedName: 'mnist-latent-3' }]);
   s.stop();
   assert.equal(s.has(), false);
   const c = setup(null);
-  assert.equal(await c.invoke(1, APP, { purpose: 'open' }), null);
+  assert.equal(await c.invoke(1, APP, { purpose: 'open-model' }), null);
   c.stop();
 });
 
 test('another window or page is refused before any dialog opens', async () => {
   const s = setup('/x');
-  await assert.rejects(s.invoke(2, APP, { purpose: 'open' }), /Only the app window may open a folder dialog/);
-  await assert.rejects(s.invoke(1, 'https://evil.example/index.html', { purpose: 'open' }), /Only the app window/);
+  await assert.rejects(s.invoke(2, APP, { purpose: 'open-model' }), /Only the app window may open a dialog/);
+  await assert.rejects(s.invoke(1, 'https://evil.example/index.html', { purpose: 'open-model' }), /Only the app window/);
   assert.equal(s.shown.length, 0);
   assert.equal(s.refused.length, 2);
   assert.match(s.refused[0]!, /webContents 2/);
@@ -63,10 +63,10 @@ test('another window or page is refused before any dialog opens', async () => {
 
 test('a malformed request is refused with a sentence, and the next one is served', async () => {
   const s = setup('/x');
-  for (const bad of ['open', null, {}, { purpose: 'delete' }, { purpose: 'save', suggestedName: '../../etc' }, { purpose: 'open', defaultPath: '/etc' }]) {
-    await assert.rejects(s.invoke(1, APP, bad), /A folder dialog request needs \{purpose: "open" \| "save", suggestedName\?\}/, JSON.stringify(bad));
+  for (const bad of ['open-model', null, {}, { purpose: 'delete' }, { purpose: 'open' }, { purpose: 'save-model', suggestedName: '../../etc' }, { purpose: 'open-model', defaultPath: '/etc' }]) {
+    await assert.rejects(s.invoke(1, APP, bad), /A dialog request needs \{purpose: "open-model" \| "save-model" \| "idx-folder" \| "idx-file", suggestedName\?\}/, JSON.stringify(bad));
   }
   assert.equal(s.shown.length, 0);
-  assert.equal(await s.invoke(1, APP, { purpose: 'open' }), '/x');
+  assert.equal(await s.invoke(1, APP, { purpose: 'open-model' }), '/x');
   s.stop();
 });

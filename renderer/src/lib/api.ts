@@ -2,22 +2,15 @@ import { getContext, setContext } from 'svelte';
 import { createClient, type Client } from '../../../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../../../src/rpc/ws-endpoint.js';
 import type { Endpoint, WireMessage } from '../../../src/rpc/wire.js';
+import type { PathPicker, PathRequest } from '../../../src/contract/desktop.js';
 
-/** What "Open model…" and "Save model as…" ask for. */
-export interface FolderRequest {
-  purpose: 'open' | 'save';
-  /** A bare folder name to suggest when saving. */
-  suggestedName?: string;
-}
+export type { PathPicker, PathRequest };
 
-/** Shows a native folder dialog; resolves to the chosen path, or null when cancelled. */
-export type FolderPicker = (request: FolderRequest) => Promise<string | null>;
-
-/** What Electron's preload exposes: the one engine channel and native folder dialogs, nothing else. */
+/** What Electron's preload exposes: the one engine channel and native dialogs, nothing else. */
 interface DesktopBridge {
   send(message: unknown): void;
   onMessage(handler: (message: unknown) => void): () => void;
-  chooseFolder(request: FolderRequest): Promise<string | null>;
+  choosePath(request: PathRequest): Promise<string | null>;
 }
 
 declare global {
@@ -43,10 +36,10 @@ export type Transport = 'electron' | 'websocket';
  * Connects to the engine: through the Electron preload's channel when there
  * is one, else over a WebSocket to the server that served this page.
  */
-export async function connect(onClose: (reason: string) => void): Promise<{ client: Client; transport: Transport; folders: FolderPicker | null }> {
+export async function connect(onClose: (reason: string) => void): Promise<{ client: Client; transport: Transport; dialogs: PathPicker | null }> {
   const bridge = window.latentExplorer;
   if (bridge) {
-    return { client: createClient(desktopEndpoint(bridge)), transport: 'electron', folders: (r) => bridge.chooseFolder(r) };
+    return { client: createClient(desktopEndpoint(bridge)), transport: 'electron', dialogs: (r) => bridge.choosePath(r) };
   }
   const url = new URL('rpc', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -62,21 +55,21 @@ export async function connect(onClose: (reason: string) => void): Promise<{ clie
   });
   // In the browser mode the engine's folders are on the server's machine, which
   // no dialog of this page can browse: the user types the path instead.
-  return { client, transport: 'websocket', folders: null };
+  return { client, transport: 'websocket', dialogs: null };
 }
 
 /** The context key under which the engine client reaches components (a test can hand in a fake). */
 export const API_CONTEXT = Symbol('latent-explorer-api');
 
-/** The context key of the native folder dialogs (the desktop app only; null in the browser mode). */
-export const FOLDERS_CONTEXT = Symbol('latent-explorer-folders');
+/** The context key of the native dialogs (the desktop app only; null in the browser mode). */
+export const DIALOGS_CONTEXT = Symbol('latent-explorer-dialogs');
 
 export function setApi(client: Client): void {
   setContext(API_CONTEXT, client);
 }
 
-export function getFolderPicker(): FolderPicker | null {
-  return getContext<FolderPicker | null | undefined>(FOLDERS_CONTEXT) ?? null;
+export function getPathPicker(): PathPicker | null {
+  return getContext<PathPicker | null | undefined>(DIALOGS_CONTEXT) ?? null;
 }
 
 export function getApi(): Client {

@@ -2,7 +2,7 @@ import type { Client } from '../../../src/rpc/client.js';
 import { latestOnly } from '../../../src/rpc/client.js';
 import type { Input, Output, Payload } from '../../../src/contract/index.js';
 import type { Session } from '../../../src/contract/schemas.js';
-import type { FolderPicker, FolderRequest } from './api.js';
+import type { PathPicker, PathRequest } from './api.js';
 
 export type LatentPoints = Output<'latentPoints'>;
 export type Images = Output<'decode'>;
@@ -56,8 +56,8 @@ export class AppState {
   private refreshAgain = false;
   private readonly decodeLatest: (z: Float32Array) => Promise<Images | undefined>;
 
-  /** `folders` is the desktop app's native folder dialog; the browser mode has none. */
-  constructor(readonly api: Client, readonly folders: FolderPicker | null = null) {
+  /** `dialogs` opens the desktop app's native file and folder dialogs; the browser mode has none. */
+  constructor(readonly api: Client, readonly dialogs: PathPicker | null = null) {
     this.decodeLatest = latestOnly((z: Float32Array) => api.decode({ z }));
   }
 
@@ -184,7 +184,7 @@ export class AppState {
 
   /** "Open model…": a native folder dialog, then open what was chosen. */
   async openModelFromDialog(): Promise<void> {
-    const dir = await this.chooseFolder({ purpose: 'open' });
+    const dir = await this.choosePath({ purpose: 'open-model' });
     if (dir) await this.openModel(dir);
   }
 
@@ -192,13 +192,14 @@ export class AppState {
   async saveModelFromDialog(): Promise<void> {
     const m = this.model;
     const name = m && this.dataset ? `${this.dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-latent-${m.latentDim}` : 'vae-model';
-    const dir = await this.chooseFolder({ purpose: 'save', suggestedName: name });
+    const dir = await this.choosePath({ purpose: 'save-model', suggestedName: name });
     if (dir) await this.saveModel(dir);
   }
 
-  private async chooseFolder(request: FolderRequest): Promise<string | null> {
-    if (!this.folders) return null;
-    return (await this.attempt(() => this.folders!(request))) ?? null;
+  /** A native file or folder dialog (desktop only); null when cancelled or failed (the failure is told). */
+  async choosePath(request: PathRequest): Promise<string | null> {
+    if (!this.dialogs) return null;
+    return (await this.attempt(() => this.dialogs!(request))) ?? null;
   }
 
   async selectPoint(index: number): Promise<void> {
