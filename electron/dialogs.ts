@@ -4,6 +4,8 @@ import type { IpcEventLike } from './bridge.js';
 
 export { PathRequestSchema, type PathRequest };
 
+const PURPOSES = PathRequestSchema.shape.purpose.options.map((p) => `"${p}"`).join(' | ');
+
 /** What the dialog handler needs of Electron's ipcMain (or a test's fake). */
 export interface IpcHandleLike {
   handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>): void;
@@ -33,7 +35,7 @@ export function handlePathDialogs(ipcMain: IpcHandleLike, opts: PathDialogOption
     const parsed = PathRequestSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`A dialog request needs {purpose: "open-model" | "save-model" | "idx-folder" | "idx-file", suggestedName?}: ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}.`);
+      throw new Error(`A dialog request needs {purpose: ${PURPOSES}, suggestedName?}: ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}.`);
     }
     return opts.show(parsed.data);
   });

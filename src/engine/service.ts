@@ -283,7 +283,7 @@ export class EngineService implements EngineApi {
     const img = (pixels: Float32Array, count = 1) => ({ count, height: h, width: w, pixels });
     const mean = await reconstruct(vae, one, 'mean');
     const many = subset(dataset.test, Array.from({ length: input.samples }, () => input.index));
-    const samples = input.samples > 0 ? await reconstruct(vae, many, 'sample', input.seed ?? Math.floor(Math.random() * 2 ** 31)) : null;
+    const samples = input.samples > 0 ? await reconstruct(vae, many, 'sample', input.seed) : null;
     return {
       index: input.index,
       label: one.labels ? one.labels[0]! : null,
@@ -355,7 +355,7 @@ export class EngineService implements EngineApi {
   async reconstructionStrip(input: { n: number; mode?: 'mean' | 'sample'; seed?: number }): Promise<Output<'reconstructionStrip'>> {
     const { vae, dataset } = this.requireModel();
     const s = subset(dataset.test, Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i));
-    const r = await reconstruct(vae, s, input.mode ?? 'mean', input.seed ?? Math.floor(Math.random() * 2 ** 31));
+    const r = await reconstruct(vae, s, input.mode ?? 'mean', input.seed);
     const pack = (pixels: Float32Array) => ({ count: s.count, height: s.height, width: s.width, pixels });
     return { originals: pack(s.pixels), reconstructions: pack(r.pixels) };
   }
