@@ -1,40 +1,43 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../util/errors.js';
+import {
+  ELEMENT_TYPES, MAX_IDX_HEADER_BYTES, MAX_IDX_VALUES, MAX_IDX_VALUE_BYTES, badIdx, lengthMismatch, parseIdxHeader,
+  type ElementCode,
+} from './idx-header.js';
+import { readIdxBytes } from './idx-read.js';
 
-/** Element types an IDX file may declare (third byte of the magic number). */
-const ELEMENT_TYPES = {
-  0x08: { name: 'unsigned byte', size: 1 },
-  0x09: { name: 'signed byte', size: 1 },
-  0x0b: { name: 'int16', size: 2 },
-  0x0c: { name: 'int32', size: 4 },
-  0x0d: { name: 'float32', size: 4 },
-  0x0e: { name: 'float64', size: 8 },
-} as const;
-type ElementCode = keyof typeof ELEMENT_TYPES;
+export { MAX_IDX_VALUES, MAX_IDX_VALUE_BYTES } from './idx-header.js';
 
 export interface IdxArray {
   dims: number[];
   type: ElementCode;
-  /** Values as doubles, element order as in the file. */
+  /** Values in element order as in the file, in the narrowest array that holds them exactly. */
   values: ArrayLike<number>;
-}
-
-function bad(file: string, what: string): UserError {
-  return new UserError('BAD_FILE', `${path.basename(file)} is not a valid IDX file: ${what}.`);
 }
 
 /** Gunzips when the bytes start with the gzip magic; returns them unchanged otherwise. */
 function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipSync(bytes);
+      // The cap bounds what a gzip bomb handed in as bytes can cost.
+      return gunzipSync(bytes, { maxOutputLength: MAX_IDX_HEADER_BYTES + MAX_IDX_VALUE_BYTES });
     } catch (err) {
-      throw bad(file, `the gzip data is corrupt (${(err as Error).message})`);
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw badIdx(file, `it unpacks to more than the ${MAX_IDX_VALUE_BYTES} bytes a data file may hold`);
+      }
+      throw badIdx(file, `the gzip data is corrupt (${(err as Error).message})`);
     }
   }
   return bytes;
+}
+
+/** Decodes unpacked IDX bytes whose header and length are checked against each other. */
+function decodeIdx(bytes: Uint8Array, file: string): IdxArray {
+  const header = parseIdxHeader(bytes, file, true)!;
+  if (bytes.length !== header.totalBytes) throw lengthMismatch(file, header, `the file holds ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { dims: header.dims, type: header.type, values: readValues(view, header.headerLength, header.count, header.type) };
 }
 
 /**
@@ -43,34 +46,15 @@ function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
  * mislabelled file is an error that names the file, never garbage.
  */
 export function parseIdx(raw: Uint8Array, file: string): IdxArray {
-  const bytes = maybeGunzip(raw, file);
-  if (bytes.length < 4) throw bad(file, `it is only ${bytes.length} bytes long`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) throw bad(file, 'the magic number does not start with two zero bytes');
-  const code = bytes[2]! as ElementCode;
-  const type = ELEMENT_TYPES[code];
-  if (!type) throw bad(file, `unknown element type 0x${bytes[2]!.toString(16)}`);
-  const ndims = bytes[3]!;
-  if (ndims < 1) throw bad(file, 'it declares zero dimensions');
-  const headerLength = 4 + 4 * ndims;
-  if (bytes.length < headerLength) throw bad(file, 'the header is cut short');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dims: number[] = [];
-  for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
-  const count = dims.reduce((a, b) => a * b, 1);
-  const expected = headerLength + count * type.size;
-  if (bytes.length !== expected) {
-    throw bad(
-      file,
-      `its header declares ${dims.join('×')} ${type.name} values (${expected} bytes) but the file holds ${bytes.length} bytes`,
-    );
-  }
-  return { dims, type: code, values: readValues(view, headerLength, count, code) };
+  return decodeIdx(maybeGunzip(raw, file), file);
 }
 
 function readValues(view: DataView, offset: number, count: number, code: ElementCode): ArrayLike<number> {
   if (code === 0x08) return new Uint8Array(view.buffer, view.byteOffset + offset, count);
   if (code === 0x09) return new Int8Array(view.buffer, view.byteOffset + offset, count);
-  const out = new Float64Array(count);
+  // Each wider type gets an array of its own kind: exact, and half the memory of doubles for float32.
+  const out =
+    code === 0x0b ? new Int16Array(count) : code === 0x0c ? new Int32Array(count) : code === 0x0d ? new Float32Array(count) : new Float64Array(count);
   const size = ELEMENT_TYPES[code].size;
   for (let i = 0; i < count; i++) {
     const at = offset + i * size;
@@ -86,16 +70,14 @@ function readValues(view: DataView, offset: number, count: number, code: Element
   return out;
 }
 
-export async function readIdxFile(file: string): Promise<IdxArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('NOT_FOUND', `${file} does not exist.`);
-    throw new UserError('BAD_FILE', `Cannot read ${file} (${code ?? (err as Error).message}).`);
-  }
-  return parseIdx(bytes, file);
+/**
+ * Reads an IDX file (raw or .gz). Only a regular file whose length matches
+ * its header is read, and never more than the caps in idx-header.ts allow, so
+ * a device, a FIFO, a folder or a gzip bomb is refused at little cost. The
+ * signal is honoured between reads (a UserError with code STOPPED).
+ */
+export async function readIdxFile(file: string, opts: { signal?: AbortSignal } = {}): Promise<IdxArray> {
+  return decodeIdx(await readIdxBytes(file, opts.signal), file);
 }
 
 export interface ImageArray {
@@ -124,6 +106,13 @@ export function toImages(idx: IdxArray, file: string): ImageArray {
     throw new UserError('BAD_SHAPE', `${path.basename(file)} holds no images (shape ${d.join('×')}).`);
   }
   const n = count * height * width;
+  if (n > MAX_IDX_VALUES) {
+    throw new UserError(
+      'BAD_FILE',
+      `${path.basename(file)} holds ${count} images of ${height}×${width}, ${n * 4} bytes as float32 pixels; ` +
+        `at most ${MAX_IDX_VALUES * 4} bytes of pixels are loaded from one file, so use a smaller subset of the data.`,
+    );
+  }
   const pixels = new Float32Array(n);
   const v = idx.values;
   if (idx.type === 0x08) {

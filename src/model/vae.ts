@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors.js';
 import { ModelConfigSchema, describeIssues, type ModelConfig } from './config.js';
 import { dense, type DenseActivation } from './dense.js';
+import { checkModelSize, parameterCount } from './capacity.js';
 
 interface DenseParams {
   kernel: tf.Variable<tf.Rank.R2>;
@@ -97,15 +98,24 @@ export class Vae {
     ];
   }
 
-  /** A new, randomly initialised VAE; the same seed gives the same weights. */
+  /**
+   * A new, randomly initialised VAE; the same seed gives the same weights.
+   * A model too big to train on this machine is refused before any tensor exists.
+   */
   static create(config: ModelConfig, seed = 0): Vae {
     const parsed = ModelConfigSchema.safeParse(config);
     if (!parsed.success) throw new UserError('BAD_CONFIG', describeIssues(parsed.error));
+    checkModelSize(parsed.data);
     return new Vae(parsed.data, buildEncoder(parsed.data, seed), buildDecoder(parsed.data, seed));
   }
 
-  /** Wraps loaded Layers models after checking they match the config. */
+  /**
+   * Wraps loaded Layers models after checking they match the config, and that
+   * the model is small enough to train here. The caller disposes the models
+   * when this throws.
+   */
   static fromModels(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): Vae {
+    checkModelSize(config);
     const d = inputSize(config);
     const encIn = encoder.inputs[0]?.shape;
     const outs = encoder.outputs.map((o) => o.shape);
@@ -121,6 +131,14 @@ export class Vae {
       throw new UserError(
         'BAD_MODEL',
         `The saved networks do not match the manifest (expected ${d} pixels and latent dim ${config.latentDim}).`,
+      );
+    }
+    // Hidden widths are not visible in the ends' shapes; the size check above trusted the manifest's.
+    const held = encoder.countParams() + decoder.countParams();
+    if (held !== parameterCount(config)) {
+      throw new UserError(
+        'BAD_MODEL',
+        `The saved networks hold ${held} parameters but the manifest describes a model with ${parameterCount(config)}.`,
       );
     }
     try {

@@ -1,7 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzipSync } from 'node:zlib';
 import { encodeIdx } from '../../src/data/idx.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -44,4 +47,26 @@ export function writeSyntheticFolder(opts: { train?: number; test?: number; h?: 
   put('t10k-images-idx3-ubyte', encodeIdx([test, h, w], te.pixels));
   put('t10k-labels-idx1-ubyte', encodeIdx([test], te.labels));
   return dir;
+}
+
+/** Makes a FIFO (named pipe) in `dir` with the system's mkfifo; nothing ever writes to it. */
+export function makeFifo(dir: string, name: string): string {
+  const p = path.join(dir, name);
+  execFileSync('mkfifo', [p]);
+  return p;
+}
+
+/**
+ * Writes a gzip file whose IDX header promises `promised` unsigned bytes but
+ * which inflates to that plus `extraMiB` MiB of zeros: a few hundred KB on disk.
+ * Built by streaming one reused zero block, so writing it costs no memory.
+ */
+export async function writeGzipBomb(file: string, promised: number, extraMiB: number): Promise<void> {
+  const header = encodeIdx([promised], new Uint8Array(promised));
+  const zeros = new Uint8Array(2 ** 20);
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield header;
+    for (let i = 0; i < extraMiB; i++) yield zeros;
+  }
+  await pipeline(Readable.from(body()), createGzip({ level: 9 }), createWriteStream(file));
 }
