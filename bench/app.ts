@@ -12,7 +12,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms (n=${xs.length})`;
 
 const server = await serve({ port: 0, host: '127.0.0.1' });
-const ws = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
+const ws = new WebSocket(server.rpcUrl);
 await new Promise((r) => ws.once('open', r));
 const client = createClient(socketEndpoint(ws as unknown as SocketLike));
 const session = await client.getSession({});

@@ -14,9 +14,12 @@ export const requests = {
   getSession: { input: z.object({}), output: SessionSchema },
   /** Built-in datasets and whether they are present on this machine. */
   listDatasets: { input: z.object({}), output: z.array(DatasetChoiceSchema) },
-  /** Starts training a new model (replacing the current one) on the given data. */
+  /**
+   * Starts training a new model (replacing the current one) on the given data.
+   * A current model with unsaved epochs is refused (UNSAVED) unless `discard` says so.
+   */
   startTraining: {
-    input: z.object({ data: DataSpecSchema, model: NewModelSchema.omit({ kind: true }), training: TrainConfigSchema }),
+    input: z.object({ data: DataSpecSchema, model: NewModelSchema.omit({ kind: true }), training: TrainConfigSchema, discard: z.boolean().optional() }),
     output: SessionSchema,
   },
   /** Continues training the current model for more epochs. */
@@ -24,13 +27,21 @@ export const requests = {
   pauseTraining: { input: z.object({}), output: SessionSchema },
   resumeTraining: { input: z.object({}), output: SessionSchema },
   stopTraining: { input: z.object({}), output: SessionSchema },
-  /** Opens a model folder and the data it was trained on. */
-  openModel: { input: z.object({ dir: z.string().min(1) }), output: SessionSchema },
-  /** Writes the current model folder (atomically). */
-  saveModel: { input: z.object({ dir: z.string().min(1) }), output: SessionSchema },
+  /** Opens a model folder and the data it was trained on; unsaved epochs of the current model need `discard`. */
+  openModel: { input: z.object({ dir: z.string().min(1).max(4096), discard: z.boolean().optional() }), output: SessionSchema },
+  /**
+   * Writes the current model folder (atomically) to a new path or an empty
+   * folder; a folder holding a model is replaced only with `replace`
+   * (else MODEL_EXISTS); anything else is refused untouched.
+   */
+  saveModel: { input: z.object({ dir: z.string().min(1).max(4096), replace: z.boolean().optional() }), output: SessionSchema },
+  /** Reopens the model a previous run left in the autosave folder (it stays unsaved until saved). */
+  recoverAutosave: { input: z.object({ discard: z.boolean().optional() }), output: SessionSchema },
+  /** Forgets the model a previous run left in the autosave folder. */
+  discardAutosave: { input: z.object({}), output: SessionSchema },
   /** Latent means of the test set, with 3D positions for the scatter. */
   latentPoints: { input: z.object({}), output: LatentPointsSchema },
-  /** Decodes latent points (count × latentDim) to images. Deterministic. */
+  /** Decodes latent points (count × latentDim, at most LIMITS.decodePoints) to images. Deterministic. */
   decode: { input: z.object({ z: F32 }), output: ImagesSchema },
   /**
    * A test image, the decode of its mean (deterministic) and `samples` decodes
@@ -65,12 +76,23 @@ export const requests = {
     output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }) },
 } as const;
 
+/**
+ * Requests that act on the current model. A client may tag them with the
+ * model id it believes current; the server refuses them (MODEL_CHANGED) when
+ * another window has replaced the model since.
+ */
+export const modelBound: ReadonlySet<string> = new Set<Method>([
+  'continueTraining', 'saveModel', 'latentPoints', 'decode', 'reconstruct', 'testImages', 'explore', 'exportCsv', 'reconstructionStrip',
+]);
+
 export const events = {
+  /** The whole session, after every change: every window redraws from it and so agrees with the others. */
+  session: SessionSchema,
   /** Batch progress, about ten a second while training. */
   progress: BatchProgressSchema,
   /** A finished epoch's figures. */
   epoch: EpochRecordSchema,
-  /** The training status changed (with an error sentence on failure). */
+  /** The training status changed (with an error sentence on failure). Also carried by `session`. */
   status: z.object({ status: TrainStatusSchema, error: z.string().nullable() }),
   /** The latent space changed enough to redraw (sent at most every couple of seconds while training). */
   latentChanged: z.object({ epoch: z.number(), batch: z.number() }),

@@ -38,8 +38,18 @@ export const SessionSchema = z.object({
   training: TrainConfigSchema.nullable(),
   history: z.array(EpochRecordSchema),
   progress: BatchProgressSchema.nullable(),
-  /** Where the model was last saved or opened from. */
+  /** Where the model was last saved or opened from (absolute). */
   modelDir: z.string().nullable(),
+  /** Changes at every engine start: a window that reconnects learns whether the engine it knew is still there. */
+  engineId: z.string(),
+  /** Changes whenever the model is replaced (trained anew, opened, recovered); 0 before the first. */
+  modelId: z.number().int(),
+  /** The model holds epochs that are in no folder the user chose (only in the autosave). */
+  unsaved: z.boolean(),
+  /** A model a previous run left unsaved, kept in the autosave folder, for the user to reopen or discard. */
+  recovery: z.object({ dir: z.string(), description: z.string(), savedAt: z.string() }).nullable(),
+  /** Why the last autosave failed, when it did. */
+  autosaveError: z.string().nullable(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 

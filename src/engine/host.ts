@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { startTsWorker } from '../util/ts-worker.js';
+import type { EngineOptions } from './service.js';
 
 /**
  * The engine thread, seen from the thread that owns it. Each UI connection gets
@@ -8,9 +9,12 @@ import { startTsWorker } from '../util/ts-worker.js';
 export class EngineHost {
   private constructor(private readonly worker: Worker) {}
 
-  /** Starts the engine thread; `entry` overrides the worker script (the packaged app passes its bundle). */
-  static async start(entry?: URL): Promise<EngineHost> {
-    const worker = startTsWorker(entry ?? new URL('./worker.ts', import.meta.url), null);
+  /**
+   * Starts the engine thread; `entry` overrides the worker script (the packaged
+   * app passes its bundle); `options` reach the engine (its data folder).
+   */
+  static async start(entry?: URL, options: EngineOptions = {}): Promise<EngineHost> {
+    const worker = startTsWorker(entry ?? new URL('./worker.ts', import.meta.url), options);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { EngineApi, EventName, Output, Payload } from '../contract/index.js';
 import type { Session } from '../contract/schemas.js';
 import { describeDataset, type Dataset } from '../data/dataset.js';
@@ -17,13 +19,26 @@ import { PauseGate } from '../train/pause-gate.js';
 import type { BatchProgress } from '../train/trainer.js';
 import { manifestFor, train } from '../train/trainer.js';
 import { UserError } from '../util/errors.js';
+import { userDataDir } from '../util/user-data.js';
+import { LIMITS } from '../contract/limits.js';
 import { initBackend } from './backend.js';
+import { Autosave, type Recovery } from './autosave.js';
+import { SerialQueue } from './queue.js';
 
 type Status = Session['status'];
 export type Emit = <E extends EventName>(name: E, payload: Payload<E>) => void;
 
 /** How often, at most, the UI is told to redraw the latent space while training. */
 const LATENT_REFRESH_MS = 2000;
+/** Past this, a state-changing request (loading data, opening, saving) is abandoned so the next can run. */
+const STEP_TIMEOUT_MS = 120_000;
+
+export interface EngineOptions {
+  /** The per-user data folder (the autosave lives there). */
+  dataDir?: string;
+  /** Deadline of one state-changing request. */
+  stepTimeoutMs?: number;
+}
 
 /**
  * The engine behind the UI: one dataset, one model, one training run at a time.
@@ -47,22 +62,41 @@ export class EngineService implements EngineApi {
   /** How the last scatter placed z in 3D, to draw explore paths in the same space. */
   private projector: Projector | null = null;
   /** Requests that change the session run one at a time, in the order they came. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue: SerialQueue;
+  private readonly engineId = randomUUID();
+  private modelId = 0;
+  /** Epochs trained since the model was last saved or opened. */
+  private unsaved = false;
+  private readonly autosave: Autosave;
+  private recovery: Recovery | null = null;
+  private autosaveError: string | null = null;
 
-  constructor(private readonly emit: Emit) {}
+  constructor(private readonly emit: Emit, opts: EngineOptions = {}) {
+    this.queue = new SerialQueue(opts.stepTimeoutMs ?? STEP_TIMEOUT_MS);
+    this.autosave = new Autosave(opts.dataDir ?? userDataDir());
+  }
 
-  /**
-   * Runs a state-changing request after those before it have finished: an
-   * "open" still loading must not land on top of a "train" that came after it.
-   */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+  private serial<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.queue.run(what, async (signal) => {
+      const result = await fn(signal);
+      this.changed();
+      return result;
+    });
   }
 
   async init(): Promise<void> {
     this.backend = (await initBackend()).name;
+    this.recovery = await this.autosave.pending();
+  }
+
+  /** The current model's id, for refusing requests made for a model since replaced. */
+  currentModelId(): number {
+    return this.modelId;
+  }
+
+  /** Tells every window the whole session, so they all agree. */
+  private changed(): void {
+    this.emit('session', this.session());
   }
 
   private session(): Session {
@@ -76,6 +110,11 @@ export class EngineService implements EngineApi {
       history: this.history,
       progress: this.progress,
       modelDir: this.modelDir,
+      engineId: this.engineId,
+      modelId: this.modelId,
+      unsaved: this.unsaved,
+      recovery: this.recovery,
+      autosaveError: this.autosaveError,
     };
   }
 
@@ -83,6 +122,38 @@ export class EngineService implements EngineApi {
     this.status = status;
     this.error = error;
     this.emit('status', { status, error });
+    this.changed();
+  }
+
+  private describeModel(): string {
+    const c = this.vae?.config;
+    if (!c || !this.dataset) return 'no model';
+    const n = this.history.length;
+    return `${this.dataset.name}, latent ${c.latentDim}, hidden ${c.hidden.join('-')}, ${n} epoch${n === 1 ? '' : 's'}`;
+  }
+
+  /**
+   * Refuses to replace a model whose training was never saved, or to bury the
+   * one a previous run left in the autosave, unless the user said to discard it.
+   */
+  private requireDiscardable(discard: boolean | undefined, what: string): void {
+    if (discard) return;
+    if (this.unsaved) {
+      throw new UserError('UNSAVED', `The current model (${this.describeModel()}) has training that is not saved. Save it, or discard it to ${what}.`);
+    }
+    if (this.recovery) {
+      throw new UserError(
+        'UNSAVED',
+        `A model from the last session (${this.recovery.description}) is still in the autosave. Reopen it, or discard it to ${what}.`,
+      );
+    }
+  }
+
+  /** The user chose to let the unsaved model go: the autosave no longer needs a decision. */
+  private async discardUnsaved(): Promise<void> {
+    this.unsaved = false;
+    this.recovery = null;
+    await this.autosave.settle().catch(() => undefined);
   }
 
   private busy(): boolean {
@@ -114,14 +185,17 @@ export class EngineService implements EngineApi {
   }
 
   startTraining(input: Parameters<EngineApi['startTraining']>[0]): Promise<Session> {
-    return this.serial(() => this.doStartTraining(input));
+    return this.serial('Loading the data', (signal) => this.doStartTraining(input, signal));
   }
 
-  private async doStartTraining(input: Parameters<EngineApi['startTraining']>[0]): Promise<Session> {
+  private async doStartTraining(input: Parameters<EngineApi['startTraining']>[0], signal: AbortSignal): Promise<Session> {
     this.requireIdle('start a new one');
-    const dataset = await loadDataset(input.data);
+    this.requireDiscardable(input.discard, 'train a new one');
+    const dataset = await loadDataset(input.data, { signal });
+    signal.throwIfAborted();
     const config: ModelConfig = { ...input.model, height: dataset.train.height, width: dataset.train.width };
     const vae = Vae.create(config, input.training.seed);
+    await this.discardUnsaved();
     this.replaceModel(vae, dataset, null);
     this.training = input.training;
     this.runTraining(input.training.epochs);
@@ -129,7 +203,7 @@ export class EngineService implements EngineApi {
   }
 
   continueTraining(input: { epochs: number }): Promise<Session> {
-    return this.serial(() => this.doContinueTraining(input));
+    return this.serial('Continuing', () => this.doContinueTraining(input));
   }
 
   private async doContinueTraining(input: { epochs: number }): Promise<Session> {
@@ -148,6 +222,9 @@ export class EngineService implements EngineApi {
     this.progress = null;
     this.adam = null;
     this.modelDir = dir;
+    this.modelId += 1;
+    this.unsaved = false;
+    this.projector = null;
   }
 
   /** Starts the training loop without waiting for it; its course is reported through events. */
@@ -157,9 +234,20 @@ export class EngineService implements EngineApi {
     this.abort = new AbortController();
     this.setStatus('running');
     const config = { ...this.training!, epochs };
+    const modelId = this.modelId;
     void train({
       vae, dataset, config, backend: this.backend, history: this.history, adamState: this.adam,
       signal: this.abort.signal, gate: this.gate,
+      // Every epoch end is checkpointed into the autosave, so a crash or a closed window loses at most one epoch.
+      out: this.autosave.dir,
+      onCheckpoint: async () => {
+        this.autosaveError = null;
+        await this.autosave.checkpointed(this.describeModel());
+      },
+      onCheckpointError: (err) => {
+        this.autosaveError = `The autosave into ${this.autosave.dir} failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.changed();
+      },
       onBatch: (p) => {
         this.progress = p;
         this.emit('progress', p);
@@ -171,9 +259,11 @@ export class EngineService implements EngineApi {
       },
       onEpoch: (r) => {
         this.history = [...this.history, r];
+        if (this.modelId === modelId) this.unsaved = true;
         this.emit('epoch', r);
         this.lastLatentEvent = Date.now();
         this.emit('latentChanged', { epoch: r.epoch, batch: 0 });
+        this.changed();
       },
     }).then(
       (result) => {
@@ -188,7 +278,7 @@ export class EngineService implements EngineApi {
   }
 
   pauseTraining(): Promise<Session> {
-    return this.serial(() => this.doPauseTraining());
+    return this.serial('Pausing', () => this.doPauseTraining());
   }
 
   private async doPauseTraining(): Promise<Session> {
@@ -199,7 +289,7 @@ export class EngineService implements EngineApi {
   }
 
   resumeTraining(): Promise<Session> {
-    return this.serial(() => this.doResumeTraining());
+    return this.serial('Resuming', () => this.doResumeTraining());
   }
 
   private async doResumeTraining(): Promise<Session> {
@@ -210,7 +300,7 @@ export class EngineService implements EngineApi {
   }
 
   stopTraining(): Promise<Session> {
-    return this.serial(() => this.doStopTraining());
+    return this.serial('Stopping', () => this.doStopTraining());
   }
 
   private async doStopTraining(): Promise<Session> {
@@ -221,37 +311,61 @@ export class EngineService implements EngineApi {
     return this.session();
   }
 
-  openModel(input: { dir: string }): Promise<Session> {
-    return this.serial(() => this.doOpenModel(input));
+  openModel(input: { dir: string; discard?: boolean }): Promise<Session> {
+    return this.serial('Opening the model', (signal) => this.doOpenModel(input.dir, input.discard, signal));
   }
 
-  private async doOpenModel(input: { dir: string }): Promise<Session> {
+  private async doOpenModel(dir: string, discard: boolean | undefined, signal: AbortSignal, recovered = false): Promise<Session> {
     this.requireIdle('open a model');
-    const saved = await loadModel(input.dir);
+    if (!recovered) this.requireDiscardable(discard, 'open another');
+    const saved = await loadModel(dir);
     let dataset: Dataset;
     try {
-      dataset = await loadDataset(saved.manifest.dataset.spec);
+      dataset = await loadDataset(saved.manifest.dataset.spec, { signal });
+      signal.throwIfAborted();
     } catch (err) {
       saved.vae.dispose();
       throw err;
     }
-    this.replaceModel(saved.vae, dataset, input.dir);
+    if (!recovered) await this.discardUnsaved();
+    this.replaceModel(saved.vae, dataset, recovered ? null : path.resolve(dir));
     this.history = saved.manifest.history;
     this.training = saved.manifest.training;
     this.adam = saved.adamState;
+    // A recovered model is in no folder the user chose: it stays unsaved until they save it.
+    this.unsaved = recovered;
+    if (recovered) this.recovery = null;
     this.setStatus(this.history.length > 0 ? 'done' : 'idle');
     return this.session();
   }
 
-  saveModel(input: { dir: string }): Promise<Session> {
-    return this.serial(() => this.doSaveModel(input));
+  recoverAutosave(input: { discard?: boolean }): Promise<Session> {
+    return this.serial('Reopening the autosaved model', async (signal) => {
+      if (!this.recovery) throw new UserError('NOT_FOUND', 'There is no autosaved model to reopen.');
+      if (this.unsaved && !input.discard) this.requireDiscardable(false, 'reopen the autosaved one');
+      return this.doOpenModel(this.recovery.dir, true, signal, true);
+    });
   }
 
-  private async doSaveModel(input: { dir: string }): Promise<Session> {
+  discardAutosave(): Promise<Session> {
+    return this.serial('Discarding the autosave', async () => {
+      this.recovery = null;
+      if (!this.unsaved) await this.autosave.settle();
+      return this.session();
+    });
+  }
+
+  saveModel(input: { dir: string; replace?: boolean }): Promise<Session> {
+    return this.serial('Saving the model', () => this.doSaveModel(input));
+  }
+
+  private async doSaveModel(input: { dir: string; replace?: boolean }): Promise<Session> {
     this.requireIdle('save');
     const { vae, dataset } = this.requireModel();
-    await saveModel(input.dir, vae, manifestFor(vae, dataset, this.training ?? defaultTraining(), this.history), this.adam);
-    this.modelDir = input.dir;
+    const manifest = manifestFor(vae, dataset, this.training ?? defaultTraining(), this.history);
+    this.modelDir = await saveModel(input.dir, vae, manifest, this.adam, { replace: input.replace ?? false });
+    if (this.unsaved) await this.autosave.settle().catch(() => undefined);
+    this.unsaved = false;
     return this.session();
   }
 
@@ -268,8 +382,13 @@ export class EngineService implements EngineApi {
 
   async decode(input: { z: Float32Array }): Promise<Output<'decode'>> {
     const { vae } = this.requireModel();
-    const pixels = await decodeZ(vae, input.z);
     const c = vae.config;
+    const count = Math.floor(input.z.length / c.latentDim);
+    const limit = Math.min(LIMITS.decodePoints, Math.floor(LIMITS.replyFloats / (c.height * c.width)));
+    if (count > limit) {
+      throw new UserError('TOO_LARGE', `Decoding ${count} points at once is more than the ${limit} one request may carry; ask in smaller parts.`);
+    }
+    const pixels = await decodeZ(vae, input.z);
     return { count: input.z.length / c.latentDim, height: c.height, width: c.width, pixels };
   }
 

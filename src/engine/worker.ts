@@ -1,14 +1,14 @@
-import { parentPort, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RpcServer } from '../rpc/server.js';
 import { nodePortEndpoint } from '../rpc/port.js';
-import { EngineService } from './service.js';
+import { EngineService, type EngineOptions } from './service.js';
 
 // The engine thread: one EngineService served to every connected port. The
 // thread that owns it (Electron's main process, or `latent-explorer serve`)
 // only relays messages, so the UI stays responsive however hard this works.
 let server: RpcServer | null = null;
-const service = new EngineService((name, payload) => server?.emit(name, payload));
-server = new RpcServer(service);
+const service = new EngineService((name, payload) => server?.emit(name, payload), ((workerData as { data?: EngineOptions } | null)?.data ?? {}));
+server = new RpcServer(service, { currentModel: () => service.currentModelId() });
 await service.init();
 
 parentPort!.on('message', (m: { type: 'connect'; port: MessagePort }) => {

@@ -7,6 +7,9 @@ import { writeDirAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { ModelConfigSchema, TrainConfigSchema, describeIssues } from './config.js';
 import { Vae } from './vae.js';
+import { checkSaveTarget } from './save-target.js';
+import { checkModelSize, parameterCount } from './capacity.js';
+import { kindOf } from '../data/file-kind.js';
 import { DataSpecSchema } from '../data/dataset.js';
 
 export { LossSchema, EpochRecordSchema, type Loss, type EpochRecord } from './records.js';
@@ -74,30 +77,62 @@ async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<voi
 /**
  * Saves a model folder atomically: encoder/ and decoder/ in the standard
  * TensorFlow.js Layers format, manifest.json, and Adam's state when given.
+ * Only to a new path, an empty folder, or (with `replace`) a folder holding a
+ * model; anything else is refused untouched. Returns the absolute path written.
  */
 export async function saveModel(
   dir: string,
   vae: Vae,
   manifest: Manifest,
   adam?: AdamState | null,
-): Promise<void> {
+  opts: { replace?: boolean } = {},
+): Promise<string> {
   const checked = ManifestSchema.parse(manifest);
-  await writeDirAtomic(dir, async (tmp) => {
+  const target = await checkSaveTarget(dir, opts.replace ?? false);
+  await writeDirAtomic(target.path, async (tmp) => {
     await writeLayersModel(vae.encoder, path.join(tmp, 'encoder'));
     await writeLayersModel(vae.decoder, path.join(tmp, 'decoder'));
     if (adam) await writeAdamFiles(tmp, adam);
     await fs.writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(checked, null, 2));
+  }, async (old) => {
+    // Checked again once moved aside, so a file added since the first look is never deleted.
+    await checkSaveTarget(old, opts.replace ?? false);
   });
+  return target.path;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
+/** JSON files of a model folder are small; anything bigger is not one of ours. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a file of a model folder only when it is a regular file of an
+ * acceptable size (checked before reading, so /dev/zero or a FIFO named
+ * manifest.json costs nothing); `exact` demands that size.
+ */
+async function readModelFile(file: string, size: { max?: number; exact?: number }): Promise<Buffer> {
+  let st;
   try {
-    text = await fs.readFile(file, 'utf8');
+    st = await fs.stat(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError('BAD_MODEL', `${file} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`}; this is not a complete model folder.`);
   }
+  if (!st.isFile()) throw new UserError('BAD_MODEL', `${file} is ${kindOf(st)}, not a file; this is not a model folder.`);
+  if (size.exact !== undefined && st.size !== size.exact) {
+    throw new UserError('BAD_MODEL', `${file} holds ${st.size} bytes but the model needs ${size.exact}.`);
+  }
+  if (size.max !== undefined && st.size > size.max) {
+    throw new UserError('BAD_MODEL', `${file} is ${st.size} bytes, too large for a model's description (at most ${size.max}).`);
+  }
+  try {
+    return await fs.readFile(file);
+  } catch (err) {
+    throw new UserError('BAD_MODEL', `${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = (await readModelFile(file, { max: MAX_JSON_BYTES })).toString('utf8');
   try {
     return JSON.parse(text);
   } catch {
@@ -105,26 +140,27 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function readBytes(file: string): Promise<ArrayBuffer> {
-  try {
-    const b = await fs.readFile(file);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  } catch {
-    throw new UserError('BAD_MODEL', `${file} is missing or unreadable; this is not a complete model folder.`);
-  }
+async function readBytes(file: string, exact?: number): Promise<ArrayBuffer> {
+  const b = await readModelFile(file, exact === undefined ? {} : { exact });
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
 /** Loads one Layers model folder with tf.loadLayersModel, through an in-memory handler. */
-export async function loadLayersModelDir(dir: string): Promise<tf.LayersModel> {
+export async function loadLayersModelDir(dir: string, maxWeightBytes = Number.MAX_SAFE_INTEGER): Promise<tf.LayersModel> {
   const json = (await readJson(path.join(dir, 'model.json'))) as tf.io.ModelJSON;
   const manifest = json?.weightsManifest;
   if (!json?.modelTopology || !Array.isArray(manifest)) {
     throw new UserError('BAD_MODEL', `${path.join(dir, 'model.json')} is not a TensorFlow.js Layers model.`);
   }
   const specs = manifest.flatMap((g) => g.weights);
-  const buffers = await Promise.all(manifest.flatMap((g) => g.paths.map((p) => readBytes(path.join(dir, p)))));
-  const weightData = tf.io.CompositeArrayBuffer.join(buffers);
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (!Number.isSafeInteger(expected) || expected > maxWeightBytes) {
+    throw new UserError('BAD_MODEL', `${path.join(dir, 'model.json')} describes ${expected} bytes of weights, more than this model can have (${maxWeightBytes}).`);
+  }
+  const files = manifest.flatMap((g) => g.paths);
+  // The usual single weights file must be exactly as large as the specs say, checked before it is read.
+  const buffers = await Promise.all(files.map((p) => readBytes(path.join(dir, p), files.length === 1 ? expected : undefined)));
+  const weightData = tf.io.CompositeArrayBuffer.join(buffers);
   if (weightData.byteLength !== expected) {
     throw new UserError('BAD_MODEL', `${dir}: the weights file holds ${weightData.byteLength} bytes but the model needs ${expected}.`);
   }
@@ -153,8 +189,15 @@ export async function readManifest(dir: string): Promise<Manifest> {
 /** Loads a model folder written by `saveModel`. Every part is checked; a broken folder is a BAD_MODEL error. */
 export async function loadModel(dir: string): Promise<SavedModel> {
   const manifest = await readManifest(dir);
-  const encoder = await loadLayersModelDir(path.join(dir, 'encoder'));
-  const decoder = await loadLayersModelDir(path.join(dir, 'decoder'));
+  // Before any weight is read: a manifest describing a model too big for this machine stops here.
+  checkModelSize(manifest.config);
+  // Each half holds at most the whole model's parameters, as float32.
+  const maxBytes = parameterCount(manifest.config) * 4;
+  const encoder = await loadLayersModelDir(path.join(dir, 'encoder'), maxBytes);
+  const decoder = await loadLayersModelDir(path.join(dir, 'decoder'), maxBytes).catch((err: unknown) => {
+    encoder.dispose();
+    throw err;
+  });
   let vae: Vae;
   try {
     vae = Vae.fromModels(manifest.config, encoder, decoder);
@@ -187,8 +230,8 @@ async function writeAdamFiles(dir: string, adam: AdamState): Promise<void> {
 async function readAdamFiles(dir: string, sizes: number[]): Promise<AdamState | null> {
   const meta = AdamFileSchema.safeParse(await readJson(path.join(dir, 'optimizer.json')).catch(() => null));
   if (!meta.success || meta.data.sizes.join() !== sizes.join()) return null;
-  const bytes = await readBytes(path.join(dir, 'optimizer.bin')).catch(() => null);
   const total = sizes.reduce((a, b) => a + b, 0);
+  const bytes = await readBytes(path.join(dir, 'optimizer.bin'), 8 * total).catch(() => null);
   if (!bytes || bytes.byteLength !== 8 * total) return null;
   const all = new Float32Array(bytes);
   const parts: Float32Array[] = [];

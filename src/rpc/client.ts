@@ -1,4 +1,4 @@
-import { methodNames, type EventName, type Input, type Method, type Output, type Payload } from '../contract/index.js';
+import { methodNames, modelBound, type EventName, type Input, type Method, type Output, type Payload } from '../contract/index.js';
 import type { Endpoint, EventMessage, ResponseMessage } from './wire.js';
 
 /** An error the engine answered with: a code for programs, a sentence for people. */
@@ -24,7 +24,12 @@ export interface Client extends ClientMethods {
  * Builds a typed client over an endpoint, one method per contract request
  * (a plain loop over the contract's keys).
  */
-export function createClient(endpoint: Endpoint): Client {
+export interface ClientOptions {
+  /** The model id this client shows: model-bound requests carry it, so the engine can refuse them once another window replaced the model. */
+  modelId?: () => number | null;
+}
+
+export function createClient(endpoint: Endpoint, opts: ClientOptions = {}): Client {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const handlers = new Map<string, Set<(p: unknown) => void>>();
@@ -50,7 +55,8 @@ export function createClient(endpoint: Endpoint): Client {
       const id = nextId++;
       pending.set(id, { resolve, reject });
       try {
-        endpoint.send({ t: 'req', id, method, input });
+        const model = modelBound.has(method) ? opts.modelId?.() : null;
+        endpoint.send(model === null || model === undefined ? { t: 'req', id, method, input } : { t: 'req', id, method, input, model });
       } catch (err) {
         pending.delete(id);
         reject(err instanceof Error ? err : new Error(String(err)));

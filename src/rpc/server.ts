@@ -1,14 +1,18 @@
 import { z } from 'zod';
-import { events, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
+import { events, modelBound, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
 import { toErrorInfo } from '../util/errors.js';
+import { LIMITS } from '../contract/limits.js';
 import { approximateSize, RequestMessageSchema, type Endpoint, type ResponseMessage } from './wire.js';
 
 export interface ServerOptions {
   /** Requests whose input is larger than this many bytes are refused. */
   maxInputBytes?: number;
+  /** The id of the current model, for refusing requests made for one that was since replaced. */
+  currentModel?: () => number;
 }
 
-const DEFAULT_MAX_INPUT = 8 * 1024 * 1024;
+/** The largest legitimate input: a full decode request (transports cap frames a little above it). */
+const DEFAULT_MAX_INPUT = LIMITS.decodePoints * LIMITS.latentDim * 4;
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
@@ -24,8 +28,11 @@ export class RpcServer {
   private readonly endpoints = new Set<Endpoint>();
   private readonly maxInput: number;
 
+  private readonly currentModel: (() => number) | null;
+
   constructor(private readonly engine: EngineApi, opts: ServerOptions = {}) {
     this.maxInput = opts.maxInputBytes ?? DEFAULT_MAX_INPUT;
+    this.currentModel = opts.currentModel ?? null;
   }
 
   /** Starts serving an endpoint; returns a function that stops. */
@@ -58,9 +65,14 @@ export class RpcServer {
       this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: `Malformed request: ${describe(parsed.error)}` } });
       return;
     }
-    const { id, method, input } = parsed.data;
+    const { id, method, input, model } = parsed.data;
     if (!Object.hasOwn(requests, method)) {
       this.reply(ep, { t: 'res', id, ok: false, error: { code: 'UNKNOWN_METHOD', message: `There is no method "${method}".` } });
+      return;
+    }
+    if (model !== undefined && this.currentModel && modelBound.has(method) && model !== this.currentModel()) {
+      const message = 'The model changed in another window; this window now shows the new one. Try again.';
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'MODEL_CHANGED', message } });
       return;
     }
     const size = approximateSize(input);

@@ -6,6 +6,8 @@ export const RequestMessageSchema = z.object({
   id: z.number().int(),
   method: z.string(),
   input: z.unknown(),
+  /** The model id the client believes current (model-bound requests only). */
+  model: z.number().int().optional(),
 });
 export type RequestMessage = z.infer<typeof RequestMessageSchema>;
 

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decodeReply, encodeMessage } from './codec.js';
 import type { Endpoint, WireMessage } from './wire.js';
 
 /** The part of a WebSocket (the browser's, or the `ws` package's) that an endpoint needs. */
@@ -18,7 +18,7 @@ export function socketEndpoint(socket: SocketLike): Endpoint {
     },
     onMessage(handler) {
       const l = (e: { data: unknown }) => {
-        if (e.data instanceof ArrayBuffer) handler(decodeMessage(new Uint8Array(e.data)));
+        if (e.data instanceof ArrayBuffer) handler(decodeReply(new Uint8Array(e.data)));
       };
       socket.addEventListener('message', l);
       return () => socket.removeEventListener('message', l);

@@ -40,7 +40,9 @@ export interface TrainOptions {
   progressIntervalMs?: number;
   onBatch?: (p: BatchProgress) => void;
   onEpoch?: (r: EpochRecord) => void;
-  onCheckpoint?: (dir: string, epoch: number) => void;
+  onCheckpoint?: (dir: string, epoch: number) => unknown;
+  /** When given, a checkpoint that cannot be written is reported here and training goes on; else it ends the run. */
+  onCheckpointError?: (err: unknown) => void;
 }
 
 export interface TrainResult {
@@ -170,8 +172,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       history.push(record);
       opts.onEpoch?.(record);
       if (opts.out) {
-        await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), await stepper.state());
-        opts.onCheckpoint?.(opts.out, epoch);
+        try {
+          await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), await stepper.state(), { replace: true });
+          await opts.onCheckpoint?.(opts.out, epoch);
+        } catch (err) {
+          if (!opts.onCheckpointError) throw err;
+          opts.onCheckpointError(err);
+        }
       }
     }
     return { history, stopped, metrics: history.at(-1)?.test ?? null, adamState: await stepper.state() };

@@ -21,7 +21,8 @@ const REASONS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
-function writeError(target: string, err: unknown): UserError {
+/** A write failure as a sentence naming the path and the reason in words. */
+export function writeError(target: string, err: unknown): UserError {
   const code = (err as NodeJS.ErrnoException).code;
   const reason = (code && REASONS[code]) ?? code ?? (err as Error).message;
   return new UserError('WRITE_FAILED', `Cannot write ${target}: ${reason}. Choose a place you can write to.`, {
@@ -79,7 +80,12 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
  * folder, which then replaces `target`. A crash leaves the previous folder (or
  * nothing), never a folder that is half old and half new.
  */
-export async function writeDirAtomic(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
+export async function writeDirAtomic(
+  target: string,
+  fill: (dir: string) => Promise<void>,
+  /** Called with the previous folder once it is moved aside; a throw puts it back and fails the write. */
+  beforeDiscard?: (old: string) => Promise<void>,
+): Promise<void> {
   const parent = path.dirname(path.resolve(target));
   try {
     await makeDirs(parent);
@@ -104,11 +110,12 @@ export async function writeDirAtomic(target: string, fill: (dir: string) => Prom
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    if (moved && beforeDiscard) await beforeDiscard(old);
     await fs.rename(tmp, target);
   } catch (err) {
     if (moved) await fs.rename(old, target).catch(() => undefined);
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw writeError(target, err);
+    throw err instanceof UserError ? err : writeError(target, err);
   }
   if (moved) await fs.rm(old, { recursive: true, force: true });
 }

@@ -13,6 +13,14 @@ export type ErrorCode =
   | 'STOPPED'
   | 'BUSY'
   | 'BAD_REQUEST'
+  /** A save would replace a model; it needs the user's say (the app asks, the CLI wants --force). */
+  | 'MODEL_EXISTS'
+  /** The current model has epochs that were never saved; discarding them needs the user's say. */
+  | 'UNSAVED'
+  /** A request was made for a model that another window has since replaced. */
+  | 'MODEL_CHANGED'
+  | 'TOO_LARGE'
+  | 'TIMEOUT'
   | 'INTERNAL';
 
 export class UserError extends Error {

@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -145,7 +145,7 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
     [['train', '--out', path.join(work, 'x3'), '--hidden', '512,0'], /--hidden: a hidden layer needs at least one unit/],
     [['train', '--out', path.join(work, 'x4'), '--likelihood', 'poisson'], /--likelihood: expected one of bernoulli, gaussian/],
     [['train', '--out', path.join(work, 'x5'), '--data', '/missing/data'], /--data \/missing\/data: expected/],
-    [['train', '--out', modelDir, '--epochs', '1'], /is not empty; choose a new folder, or pass --force/],
+    [['train', '--out', modelDir, '--epochs', '1'], /--out: .* already holds a model \(.*latent 2.*\)\. Add --force to replace it\./],
     [['train', '--out', path.join(work, 'x6'), '--frobnicate'], /unknown option '--frobnicate'/],
     [['decode', '--model', modelDir, '--z', '1,2,3', '--out', out], /this model has 2 latent dims/],
     [['decode', '--model', modelDir, '--z', '1,x', '--out', out], /--z: expected a number, got "x"/],
@@ -163,6 +163,36 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
     assert.equal(r.stdout, '');
   }
   for (const d of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'never.png']) assert.ok(!existsSync(path.join(work, d)), `${d} was not written`);
+});
+
+test('train --force replaces a model folder and nothing else: user files and files stay byte for byte', async () => {
+  const mine = path.join(work, 'thesis');
+  mkdirSync(path.join(mine, 'taxes'), { recursive: true });
+  writeFileSync(path.join(mine, 'thesis.tex'), '\\documentclass{article}');
+  writeFileSync(path.join(mine, 'taxes', 'return.pdf'), 'PDF');
+  const rc = path.join(work, '.bashrc');
+  writeFileSync(rc, 'export PS1=me');
+  for (const target of [mine, rc]) {
+    const r = await cli('train', '--out', target, '--force', '--data', dataDir, '--epochs', '1', '--batch', '32');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, target === rc ? /is a file, not a folder; it was left as it is/ : /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/);
+  }
+  assert.deepEqual(readdirSync(mine).sort(), ['taxes', 'thesis.tex']);
+  assert.equal(readFileSync(path.join(mine, 'thesis.tex'), 'utf8'), '\\documentclass{article}');
+  assert.equal(readFileSync(path.join(mine, 'taxes', 'return.pdf'), 'utf8'), 'PDF');
+  assert.equal(readFileSync(rc, 'utf8'), 'export PS1=me');
+  // A model folder with a file of the user's in it is not replaced either.
+  const copy = path.join(work, 'model-with-notes');
+  cpSync(modelDir, copy, { recursive: true });
+  writeFileSync(path.join(copy, 'notes.txt'), 'keep me');
+  const r = await cli('train', '--out', copy, '--force', '--data', dataDir, '--epochs', '1', '--batch', '32');
+  assert.match(r.stderr, /holds a model but also notes\.txt/);
+  assert.equal(readFileSync(path.join(copy, 'notes.txt'), 'utf8'), 'keep me');
+  // --force on a model folder replaces it.
+  rmSync(path.join(copy, 'notes.txt'));
+  const ok = await cli('train', '--out', copy, '--force', '--data', dataDir, '--epochs', '1', '--batch', '32', '--latent', '3', '--json');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(readFileSync(path.join(copy, 'manifest.json'), 'utf8')).config.latentDim, 3);
 });
 
 test('--help lists the commands', async () => {

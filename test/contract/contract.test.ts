@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { LIMITS } from '../../src/contract/limits.js';
 import { RpcError } from '../../src/rpc/client.js';
 import type { Payload } from '../../src/contract/index.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
@@ -104,7 +105,8 @@ for (const [name, connect] of transports) {
       assert.match(r.error!.message, /z: expected a Float32Array/);
       r = await reply({ t: 'req', id: 9003, method: 'reconstruct', input: { index: 1 } });
       assert.match(r.error!.message, /samples/);
-      r = await reply({ t: 'req', id: 9004, method: 'decode', input: { z: new Float32Array(3 * 1024 * 1024) } });
+      // Just over the largest legitimate request, and under every transport's frame cap.
+      r = await reply({ t: 'req', id: 9004, method: 'decode', input: { z: new Float32Array(LIMITS.decodePoints * LIMITS.latentDim + 3) } });
       assert.deepEqual([r.ok, r.error?.code], [false, 'TOO_LARGE']);
       r = await reply('just a string');
       assert.deepEqual([r.ok, r.id, r.error?.code], [false, null, 'BAD_REQUEST']);

@@ -31,8 +31,8 @@ function withRaw(endpoint: Endpoint, sendRaw: (m: unknown) => void, close: () =>
 
 export async function inMemory(): Promise<Connection> {
   let server: RpcServer | null = null;
-  const service = new EngineService((n, p) => server?.emit(n, p));
-  server = new RpcServer(service);
+  const service = new EngineService((n, p) => server?.emit(n, p), { dataDir: tempDir('le-data-') });
+  server = new RpcServer(service, { currentModel: () => service.currentModelId() });
   await service.init();
   const [a, b] = memoryPair();
   server.attach(b);
@@ -40,7 +40,7 @@ export async function inMemory(): Promise<Connection> {
 }
 
 export async function workerPort(): Promise<Connection> {
-  const host = await EngineHost.start();
+  const host = await EngineHost.start(undefined, { dataDir: tempDir('le-data-') });
   const port = host.connect();
   const ep = nodePortEndpoint(port);
   return withRaw(ep, (m) => port.postMessage(m), async () => {
@@ -53,8 +53,8 @@ export async function webSocket(): Promise<Connection & { sendText(s: string): v
   const dir = tempDir('le-static-');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>t</title>');
-  const server = await serve({ port: 0, host: '127.0.0.1', staticDir: dir });
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
+  const server = await serve({ port: 0, host: '127.0.0.1', staticDir: dir, dataDir: tempDir('le-data-') });
+  const ws = new WebSocket(server.rpcUrl);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -73,7 +73,7 @@ export async function webSocket(): Promise<Connection & { sendText(s: string): v
  * IPC does. The sender is the trusted window.
  */
 export async function electronIpc(): Promise<Connection> {
-  const host = await EngineHost.start();
+  const host = await EngineHost.start(undefined, { dataDir: tempDir('le-data-') });
   let listener: ((e: IpcEventLike, m: unknown) => void) | null = null;
   const ipc: IpcMainLike = { on: (_c, l) => (listener = l), removeListener: () => (listener = null) };
   const toRenderer = new Set<(m: unknown) => void>();

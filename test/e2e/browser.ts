@@ -3,6 +3,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { toByte } from '../../src/io/png.js';
 import { serve, type RunningServer } from '../../src/server/serve.js';
+import { tempDir } from '../helpers/fixtures.js';
 import { createClient, type Client } from '../../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
 
@@ -99,10 +100,10 @@ export interface AppUnderTest {
 }
 
 export async function startApp(initScript?: string): Promise<AppUnderTest> {
-  const server = await serve({ port: 0, host: '127.0.0.1' });
+  const server = await serve({ port: 0, host: '127.0.0.1', dataDir: tempDir('le-data-') });
   const browser = await launchChromium();
   const page = await openApp(browser, server.url, 'light', initScript);
-  const socket = new WebSocket(`${server.url.replace('http', 'ws')}rpc`);
+  const socket = new WebSocket(server.rpcUrl);
   await new Promise((r) => socket.once('open', r));
   const engine = createClient(socketEndpoint(socket as unknown as SocketLike));
   return {

@@ -95,7 +95,10 @@ test('saving over a model replaces it whole; a failed save leaves the old one', 
   await assert.rejects(saveModel(dir, vae, { ...manifest(vae), version: 2 as 1 }));
   assert.deepEqual(await fs.readFile(path.join(dir, 'decoder', 'weights.bin')), before);
   const other = Vae.create(config, 99);
-  await saveModel(dir, other, manifest(other));
+  // Replacing a model needs the caller's say; without it nothing changes.
+  await assert.rejects(saveModel(dir, other, manifest(other)), (e: unknown) => e instanceof UserError && e.code === 'MODEL_EXISTS');
+  assert.deepEqual(await fs.readFile(path.join(dir, 'decoder', 'weights.bin')), before);
+  await saveModel(dir, other, manifest(other), null, { replace: true });
   assert.notDeepEqual(await fs.readFile(path.join(dir, 'decoder', 'weights.bin')), before);
   const leftovers = (await fs.readdir(path.dirname(dir))).filter((n) => n !== 'model');
   assert.deepEqual(leftovers, [], 'no temporary folders are left behind');

@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
-import { serve } from '../../server/serve.js';
+import { checkToken } from '../../server/access.js';
+import { isLoopback, serve } from '../../server/serve.js';
+import { openBrowser } from '../../util/open-browser.js';
 import { intOption } from '../parse.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  token?: string;
+  allowHost: string[];
+  open?: boolean;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -8,11 +18,25 @@ export function registerServe(program: Command): void {
     .description('host the engine and the user interface for a browser (binds to 127.0.0.1 unless told otherwise)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', intOption('--port'), 8080)
     .option('--host <address>', 'address to bind; anything but loopback exposes the engine to the network', '127.0.0.1')
-    .action(async (o: { port: number; host: string }) => {
-      const server = await serve({ port: o.port, host: o.host });
+    .option('--token <token>', 'a fixed access token for scripts (or set LATENT_EXPLORER_TOKEN); a random one otherwise')
+    .option('--allow-host <name>', 'another name the server answers to, such as a TLS proxy\'s (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--open', 'open the system browser at the address')
+    .action(async (o: ServeFlags) => {
+      const fixed = o.token ?? process.env.LATENT_EXPLORER_TOKEN;
+      const server = await serve({ port: o.port, host: o.host, token: fixed === undefined ? undefined : checkToken(fixed), allowHosts: o.allowHost });
       process.stdout.write(`Latent Explorer is at ${server.url}\n`);
-      if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') {
-        process.stderr.write('Warning: the engine is reachable from other machines on this network; it has no authentication.\n');
+      process.stdout.write('Open that address (the token in it is what lets you in); Ctrl-C stops the server.\n');
+      if (!isLoopback(o.host)) {
+        process.stderr.write(
+          `Warning: listening on ${o.host} lets other machines reach the engine, which reads and writes files as you; ` +
+            'the token is all that stands in the way, and it crosses the network in clear. Safer: keep the default ' +
+            `--host 127.0.0.1 and reach it through an SSH tunnel (ssh -L ${server.port}:127.0.0.1:${server.port} you@this-machine, ` +
+            'then open the address above on your own machine), or put a TLS proxy in front (and name it with --allow-host).\n',
+        );
+      }
+      if (o.open) {
+        const r = await openBrowser(server.url);
+        if (!r.opened) process.stdout.write(`(No browser opened: ${r.reason ?? 'none could be started'}.)\n`);
       }
       await new Promise<void>((resolve) => {
         const stop = () => {

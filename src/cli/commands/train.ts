@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../util/errors.js';
+import { checkSaveTarget } from '../../model/save-target.js';
 import { parseDataArg } from '../../data/load.js';
 import { ACTIVATIONS, DEFAULT_MODEL, DEFAULT_TRAIN, describeIssues } from '../../model/config.js';
 import { TrainRequestSchema, type TrainRequest } from '../../train/protocol.js';
@@ -31,10 +31,16 @@ interface TrainOpts {
 }
 
 /** Builds and validates the request; every problem is reported with the flag that caused it. */
-export function trainRequestFromOptions(o: TrainOpts): TrainRequest {
+export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainRequest> {
   const out = path.resolve(o.out);
-  if (existsSync(out) && readdirSync(out).length > 0 && !o.force && (!o.from || path.resolve(o.from) !== out)) {
-    throw new UserError('BAD_CONFIG', `--out ${o.out} is not empty; choose a new folder, or pass --force to replace it.`);
+  // --force replaces a model folder and nothing else; continuing a model in place needs no --force.
+  const continuingInPlace = o.from !== undefined && path.resolve(o.from) === out;
+  try {
+    await checkSaveTarget(out, Boolean(o.force) || continuingInPlace);
+  } catch (err) {
+    if (err instanceof UserError && err.code === 'MODEL_EXISTS') throw new UserError('MODEL_EXISTS', `--out: ${err.message} Add --force to replace it.`);
+    if (err instanceof UserError) throw new UserError(err.code, `--out: ${err.message}`);
+    throw err;
   }
   const request = {
     data: parseDataArg(o.data, o.labels),
@@ -68,7 +74,7 @@ export function registerTrain(program: Command): void {
     .option('--data <source>', 'mnist, fashion, a folder of the four IDX files, or an IDX image file', 'mnist')
     .option('--labels <file>', 'IDX label file to go with an IDX image file')
     .option('--from <dir>', 'continue training a saved model')
-    .option('--force', 'replace a non-empty --out folder')
+    .option('--force', 'replace the model in --out (a folder of anything else is never replaced)')
     .option('--latent <n>', 'latent dimensions (1-64)', intOption('--latent'), DEFAULT_MODEL.latentDim)
     .option('--hidden <sizes>', 'hidden layer sizes, comma separated', numberListOption('--hidden', true), DEFAULT_MODEL.hidden)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choiceOption('--activation', ACTIVATIONS), DEFAULT_MODEL.activation)
@@ -83,7 +89,7 @@ export function registerTrain(program: Command): void {
     .option('--limit <n>', 'train on the first N training images only', intOption('--limit'), DEFAULT_TRAIN.limit)
     .option('--json', 'print one JSON object per epoch on stdout, nothing else')
     .action(async (o: TrainOpts) => {
-      const request = trainRequestFromOptions(o);
+      const request = await trainRequestFromOptions(o);
       const reporter = new TrainReporter(Boolean(o.json));
       const run = new TrainingRun(request, (e) => reporter.handle(e));
       let interrupts = 0;

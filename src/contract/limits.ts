@@ -1,0 +1,22 @@
+/**
+ * Limits on what crosses the contract, stated once. Transports size their
+ * caps from these: the largest legitimate request is a decode of
+ * `decodePoints` points at the largest latent size.
+ */
+export const LIMITS = {
+  /** Latent points decoded in one request. */
+  decodePoints: 4096,
+  /** The largest latent size any model may have. */
+  latentDim: 64,
+  /** Test images fetched in one request (hover, selections). */
+  testImages: 1000,
+  /** Float32 values one decode or image reply may carry (32 MiB). */
+  replyFloats: 8 * 1024 * 1024,
+  /** Nesting of any message: the contract's deepest request is five levels. */
+  depth: 16,
+  /** Requests one connection may have waiting for an answer. */
+  inFlight: 32,
+} as const;
+
+/** The largest request in bytes: a full decode plus room for the envelope. */
+export const MAX_REQUEST_BYTES = LIMITS.decodePoints * LIMITS.latentDim * 4 + 64 * 1024;
