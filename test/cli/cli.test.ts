@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -11,7 +11,7 @@ import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
 import { subset } from '../../src/latent/evaluate.js';
 import { decodePng, toByte } from '../../src/io/png.js';
 import { setupTf } from '../helpers/tf.js';
-import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+import { tempDir, writeSyntheticFolder, writeUserFiles } from '../helpers/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../bin/latent-explorer.js', import.meta.url));
 
@@ -166,21 +166,13 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
 });
 
 test('train --force replaces a model folder and nothing else: user files and files stay byte for byte', async () => {
-  const mine = path.join(work, 'thesis');
-  mkdirSync(path.join(mine, 'taxes'), { recursive: true });
-  writeFileSync(path.join(mine, 'thesis.tex'), '\\documentclass{article}');
-  writeFileSync(path.join(mine, 'taxes', 'return.pdf'), 'PDF');
-  const rc = path.join(work, '.bashrc');
-  writeFileSync(rc, 'export PS1=me');
-  for (const target of [mine, rc]) {
+  const user = writeUserFiles(tempDir());
+  for (const target of [user.folder, user.file]) {
     const r = await cli('train', '--out', target, '--force', '--data', dataDir, '--epochs', '1', '--batch', '32');
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, target === rc ? /is a file, not a folder; it was left as it is/ : /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/);
+    assert.match(r.stderr, target === user.file ? /is a file, not a folder; it was left as it is/ : /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/);
   }
-  assert.deepEqual(readdirSync(mine).sort(), ['taxes', 'thesis.tex']);
-  assert.equal(readFileSync(path.join(mine, 'thesis.tex'), 'utf8'), '\\documentclass{article}');
-  assert.equal(readFileSync(path.join(mine, 'taxes', 'return.pdf'), 'utf8'), 'PDF');
-  assert.equal(readFileSync(rc, 'utf8'), 'export PS1=me');
+  user.assertUnchanged();
   // A model folder with a file of the user's in it is not replaced either.
   const copy = path.join(work, 'model-with-notes');
   cpSync(modelDir, copy, { recursive: true });

@@ -9,7 +9,7 @@ import { SerialQueue } from '../../src/engine/queue.js';
 import { DEFAULT_TRAIN } from '../../src/model/config.js';
 import { UserError } from '../../src/util/errors.js';
 import { setupTf } from '../helpers/tf.js';
-import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+import { tempDir, writeSyntheticFolder, writeUserFiles } from '../helpers/fixtures.js';
 
 // The engine's session rules, without any transport: saves that never destroy,
 // unsaved models that are never dropped without a say, the autosave a restart
@@ -83,18 +83,10 @@ test('a save goes only to a new path, an empty folder, or (when asked) over a mo
   await start(e);
   await finished(e);
   const root = tempDir();
-  const mine = path.join(root, 'thesis');
-  mkdirSync(path.join(mine, 'taxes'), { recursive: true });
-  writeFileSync(path.join(mine, 'thesis.tex'), 'chapter one');
-  writeFileSync(path.join(mine, 'taxes', 'return.pdf'), '%PDF');
-  const rc = path.join(root, '.bashrc');
-  writeFileSync(rc, 'alias ll="ls -l"');
-  await assert.rejects(e.service.saveModel({ dir: mine, replace: true }), code('WRITE_FAILED', /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/));
-  await assert.rejects(e.service.saveModel({ dir: rc, replace: true }), code('WRITE_FAILED', /is a file, not a folder; it was left as it is/));
-  assert.deepEqual(readdirSync(mine).sort(), ['taxes', 'thesis.tex']);
-  assert.equal(readFileSync(path.join(mine, 'thesis.tex'), 'utf8'), 'chapter one');
-  assert.equal(readFileSync(path.join(mine, 'taxes', 'return.pdf'), 'utf8'), '%PDF');
-  assert.equal(readFileSync(rc, 'utf8'), 'alias ll="ls -l"');
+  const user = writeUserFiles(root);
+  await assert.rejects(e.service.saveModel({ dir: user.folder, replace: true }), code('WRITE_FAILED', /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/));
+  await assert.rejects(e.service.saveModel({ dir: user.file, replace: true }), code('WRITE_FAILED', /is a file, not a folder; it was left as it is/));
+  user.assertUnchanged();
 
   const empty = path.join(root, 'empty');
   mkdirSync(empty);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -69,4 +70,29 @@ export async function writeGzipBomb(file: string, promised: number, extraMiB: nu
     for (let i = 0; i < extraMiB; i++) yield zeros;
   }
   await pipeline(Readable.from(body()), createGzip({ level: 9 }), createWriteStream(file));
+}
+
+/**
+ * Files a user keeps, for proving that no save touches them: a folder with
+ * `thesis.tex` and `taxes/return.pdf`, and a file `.bashrc`, in `root`.
+ * `assertUnchanged()` checks every byte and the folder listing.
+ */
+export function writeUserFiles(root: string): { folder: string; file: string; assertUnchanged(): void } {
+  const folder = path.join(root, 'thesis');
+  mkdirSync(path.join(folder, 'taxes'), { recursive: true });
+  const contents: [string, string][] = [
+    [path.join(folder, 'thesis.tex'), '\\documentclass{article} chapter one'],
+    [path.join(folder, 'taxes', 'return.pdf'), '%PDF-1.7 return'],
+    [path.join(root, '.bashrc'), 'alias ll="ls -l"'],
+  ];
+  for (const [p, text] of contents) writeFileSync(p, text);
+  return {
+    folder,
+    file: path.join(root, '.bashrc'),
+    assertUnchanged() {
+      assert.deepEqual(readdirSync(folder).sort(), ['taxes', 'thesis.tex']);
+      assert.deepEqual(readdirSync(path.join(folder, 'taxes')), ['return.pdf']);
+      for (const [p, text] of contents) assert.equal(readFileSync(p, 'utf8'), text, `${p} is unchanged`);
+    },
+  };
 }
