@@ -1,6 +1,7 @@
 import { PathRequestSchema, type PathRequest } from '../src/contract/desktop.js';
 import { PATH_DIALOG_CHANNEL } from './channels.js';
 import type { IpcEventLike } from './bridge.js';
+import type { WriteGrants } from './write-grants.js';
 
 export { PathRequestSchema, type PathRequest };
 
@@ -17,13 +18,16 @@ export interface PathDialogOptions {
   isTrusted(event: IpcEventLike): boolean;
   /** Shows the native dialog; resolves to the chosen path, or null when cancelled. */
   show(request: PathRequest): Promise<string | null>;
+  /** Where each chosen path is recorded, for the bridge to allow saving there. */
+  grants: WriteGrants;
   onRefused?(reason: string): void;
 }
 
 /**
  * Answers the renderer's requests for a native dialog: "Open model…", "Save
  * model as…", or choosing IDX data. The sender is checked and the request parsed before any dialog
- * opens; a refusal rejects the renderer's call with a sentence.
+ * opens; a refusal rejects the renderer's call with a sentence. The path the
+ * user chose is recorded with its purpose: only these may later be written.
  */
 export function handlePathDialogs(ipcMain: IpcHandleLike, opts: PathDialogOptions): () => void {
   ipcMain.handle(PATH_DIALOG_CHANNEL, async (event, raw) => {
@@ -37,7 +41,9 @@ export function handlePathDialogs(ipcMain: IpcHandleLike, opts: PathDialogOption
       const issue = parsed.error.issues[0];
       throw new Error(`A dialog request needs {purpose: ${PURPOSES}, suggestedName?}: ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}.`);
     }
-    return opts.show(parsed.data);
+    const chosen = await opts.show(parsed.data);
+    if (chosen !== null) opts.grants.record(parsed.data.purpose, chosen);
+    return chosen;
   });
   return () => ipcMain.removeHandler(PATH_DIALOG_CHANNEL);
 }

@@ -1,48 +1,31 @@
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { EngineHost } from '../src/engine/host.js';
-import { bridgeIpc, isAppUrl, type IpcEventLike } from './bridge.js';
+import { APP_SCHEME_PRIVILEGES, createAppHandler } from './app-protocol.js';
+import { APP_INDEX_URL, APP_SCHEME, isAppUrl, parseDevUrl } from './app-url.js';
+import { bridgeIpc, type IpcEventLike } from './bridge.js';
 import { handlePathDialogs, type PathRequest } from './dialogs.js';
+import { createAppWindow, denyPermissions, guardNavigation } from './window.js';
+import { WriteGrants } from './write-grants.js';
 
-// The desktop shell: one window, the engine in its own thread, and a bridge
-// that lets only that window's own page talk to it.
+// The desktop shell: one window showing the app from its own app:// origin,
+// the engine in its own thread, and a bridge that lets only that window's own
+// page talk to it. The decisions live in the modules imported above, each
+// tested without Electron; this file only wires them to Electron.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const INDEX = path.join(here, '..', 'renderer', 'index.html');
-const INDEX_URL = pathToFileURL(INDEX).href;
-const DEV_ORIGIN = process.env.LATENT_EXPLORER_DEV_URL;
+const RENDERER_DIR = path.join(here, '..', 'renderer');
+const log = (line: string) => console.warn(`latent-explorer: ${line}`);
+
+const devUrl = parseDevUrl(process.env.LATENT_EXPLORER_DEV_URL);
+if (devUrl && 'warning' in devUrl) console.warn(devUrl.warning);
+const dev = devUrl && 'url' in devUrl ? devUrl : null;
+const isOwnPage = (url: string) => isAppUrl(url, dev?.origin);
+
+// Must happen before the app is ready: the scheme's privileges are fixed when Chromium starts.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let win: BrowserWindow | null = null;
-
-function createWindow(): BrowserWindow {
-  const w = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 1280,
-    minHeight: 800,
-    title: 'Latent Explorer',
-    backgroundColor: '#0f1115',
-    webPreferences: {
-      preload: path.join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
-  // No navigation away from the app and no new windows; links go to the system browser.
-  w.webContents.on('will-navigate', (e, url) => {
-    if (!isAppUrl(url, INDEX_URL, DEV_ORIGIN)) e.preventDefault();
-  });
-  w.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  if (DEV_ORIGIN) void w.loadURL(DEV_ORIGIN);
-  else void w.loadFile(INDEX);
-  return w;
-}
 
 /** The native dialogs behind "Open model…", "Save model as…" and choosing IDX data. */
 async function choosePath(request: PathRequest): Promise<string | null> {
@@ -68,36 +51,40 @@ async function choosePath(request: PathRequest): Promise<string | null> {
 
 async function main(): Promise<void> {
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
+  protocol.handle(APP_SCHEME, createAppHandler(RENDERER_DIR));
+  denyPermissions(session.defaultSession, log);
   // Exports (PNG, CSV) leave the page as downloads: each asks where to go in a
   // native save dialog, and Chromium writes to a temporary file it renames at the end.
   session.defaultSession.on('will-download', (_e, item) => {
     item.setSaveDialogOptions({ title: 'Export', defaultPath: path.join(app.getPath('documents'), item.getFilename()) });
   });
   const engine = await EngineHost.start(new URL('./engine-worker.mjs', import.meta.url));
-  win = createWindow();
-  const isTrusted = (e: IpcEventLike) =>
-    win !== null && e.sender.id === win.webContents.id && isAppUrl(e.senderFrame?.url ?? '', INDEX_URL, DEV_ORIGIN);
+  win = createAppWindow(BrowserWindow, path.join(here, 'preload.cjs'));
+  const isTrusted = (e: IpcEventLike) => win !== null && e.sender.id === win.webContents.id && isOwnPage(e.senderFrame?.url ?? '');
+  // One record of the folders the user chose, read by the bridge before any save.
+  const grants = new WriteGrants();
   const unbridge = bridgeIpc(ipcMain as unknown as Parameters<typeof bridgeIpc>[0], {
     isTrusted,
     connect: () => engine.connect(),
-    onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
+    grants,
+    onRefused: log,
   });
   const undialog = handlePathDialogs(ipcMain as unknown as Parameters<typeof handlePathDialogs>[0], {
     isTrusted,
     show: choosePath,
-    onRefused: (reason) => console.warn(`latent-explorer: ${reason}`),
+    grants,
+    onRefused: log,
   });
   app.on('window-all-closed', () => {
     unbridge();
     undialog();
     void engine.close().finally(() => app.quit());
   });
+  void win.loadURL(dev?.url ?? APP_INDEX_URL);
 }
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-});
+// Every webContents, the window's and any other, stays on the app's page.
+app.on('web-contents-created', (_e, contents) => guardNavigation(contents, isOwnPage, log));
 
 main().catch((err: Error) => {
   console.error(`latent-explorer: ${err.message}`);

@@ -10,6 +10,7 @@ import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/confi
 import { DebugLogger } from 'builder-util';
 import { outsideAsar, packageDir } from '../../src/util/asar.js';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve('.');
 const require = createRequire(import.meta.url);
@@ -38,6 +39,47 @@ test('electron-builder.yml passes electron-builder\'s own schema; a wrong one do
     [c.linux?.target, c.mac?.target, c.win?.target],
     [['AppImage', 'deb'], 'dmg', 'nsis'],
   );
+});
+
+const FUSES = {
+  runAsNode: false,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  enableCookieEncryption: true,
+  grantFileProtocolExtraPrivileges: false,
+};
+
+test('Electron\'s fuses are set at packaging, and electron-builder\'s schema checks them', async () => {
+  const c = await config();
+  assert.deepEqual(c.electronFuses, FUSES);
+  await validateConfiguration(c, new DebugLogger(false));
+  const refused = (bad: object, re: RegExp) => assert.rejects(validateConfiguration({ ...c, ...bad } as unknown as Config, new DebugLogger(false)), re);
+  await refused({ electronFuses: { ...FUSES, runAsNod: false } }, /configuration\.electronFuses should be/);
+  await refused({ electronFuses: { ...FUSES, runAsNode: 'no' } }, /configuration\.electronFuses should be/);
+});
+
+test('electron-builder turns them into the fuse wires @electron/fuses flips in the binary', async () => {
+  const c = await config();
+  // The very translation electron-builder does right before signing, and the
+  // @electron/fuses it loads for it (its own copy), so a renamed key cannot slip by.
+  const builderLib = createRequire(require.resolve('app-builder-lib'));
+  const { PlatformPackager } = (await import('app-builder-lib')) as unknown as {
+    PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string, unknown>> } };
+  };
+  const { FuseV1Options } = (await import(pathToFileURL(builderLib.resolve('@electron/fuses')).href)) as { FuseV1Options: Record<number, string> };
+  const wires = await PlatformPackager.prototype.generateFuseConfig.call(null, c.electronFuses);
+  const byName = Object.fromEntries(Object.entries(wires).filter(([k]) => /^\d+$/.test(k)).map(([k, v]) => [FuseV1Options[Number(k)], v]));
+  assert.deepEqual(byName, {
+    RunAsNode: false,
+    EnableNodeOptionsEnvironmentVariable: false,
+    EnableNodeCliInspectArguments: false,
+    EnableEmbeddedAsarIntegrityValidation: true,
+    OnlyLoadAppFromAsar: true,
+    EnableCookieEncryption: true,
+    GrantFileProtocolExtraPrivileges: false,
+  });
 });
 
 test('the packaged files hold the built app: main (package.json "main"), preload, engine thread, renderer', async () => {
