@@ -1,18 +1,13 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { API_CONTEXT, DIALOGS_CONTEXT, connect } from './lib/api.js';
+import { appContext, connect } from './lib/api.js';
 import './styles.css';
 
 const target = document.getElementById('app')!;
 
 async function boot(): Promise<void> {
   try {
-    const { client, dialogs } = await connect((reason) => {
-      target.dataset.connection = 'lost';
-      document.title = `Latent Explorer (disconnected)`;
-      console.warn(reason);
-    });
-    mount(App, { target, context: new Map<symbol, unknown>([[API_CONTEXT, client], [DIALOGS_CONTEXT, dialogs]]) });
+    mount(App, { target, context: appContext(await connect()) });
   } catch (err) {
     target.innerHTML = '';
     const p = document.createElement('p');

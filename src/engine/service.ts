@@ -245,7 +245,11 @@ export class EngineService implements EngineApi {
         await this.autosave.checkpointed(this.describeModel());
       },
       onCheckpointError: (err) => {
-        this.autosaveError = `The autosave into ${this.autosave.dir} failed: ${err instanceof Error ? err.message : String(err)}`;
+        // The write error ends by telling the user to choose another place, which the app cannot offer here.
+        const reason = (err instanceof Error ? err.message : String(err)).replace(/ Choose a place you can write to\.$/, '');
+        this.autosaveError =
+          `The autosave into ${this.autosave.dir} failed: ${reason} The model is only in memory until you save it; ` +
+          'set LATENT_EXPLORER_DATA_DIR to a folder you can write to for the next start.';
         this.changed();
       },
       onBatch: (p) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Client } from '../../src/rpc/client.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
-import { canvasBytes as canvasBytesOf, clickablePoint as clickablePointOf, openApp, startApp, type AppUnderTest, toBytes, trainFromForm, waitStatus as waitStatusOf } from './browser.js';
+import { answerConfirm, canvasBytes as canvasBytesOf, clickablePoint as clickablePointOf, openApp, startApp, type AppUnderTest, toBytes, trainFromForm, waitStatus as waitStatusOf } from './browser.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
 // The whole app in the browser mode: the real server and engine, Debian's
@@ -294,6 +294,7 @@ test('exports round-trip: latent CSV with scatter positions, history CSV, recons
 
 test('pause holds training, resume continues it, stop ends it', async () => {
   await train(20, 20000);
+  assert.match(await answerConfirm(page, 'ok'), /^Discard the unsaved model \(MNIST, latent 3, hidden 512, 1 epoch\)\? Its training will be lost\.$/);
   await waitStatus('running');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=progress]')?.getAttribute('value') ?? 0) > 0);
   await page.click('[data-testid=pause]');
@@ -353,6 +354,8 @@ test('an IDX folder of 8×6 images with 5 latent dims: PCA to 3D, and the UI say
     await page.fill('[data-testid=latent]', latent);
     await page.fill('[data-testid=hidden]', '64');
     await train(2, 0);
+    // The first replaces the model opened from its folder; the second, training that was never saved.
+    if (latent === '2') await answerConfirm(page, 'ok');
     await waitStatus('done');
     await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid=projection-note]')?.textContent ?? ''), note.source);
     const s = await engine.getSession({});

@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import { toByte } from '../../src/io/png.js';
 import { serve, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { createClient, type Client } from '../../src/rpc/client.js';
+import { createClient, type Client, type ClientOptions } from '../../src/rpc/client.js';
+import { PALETTE } from '../../renderer/src/lib/palette.js';
 import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
@@ -20,8 +21,13 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the app at 1280×800; `initScript` runs in the page before the app does. */
-export async function openApp(browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light', initScript?: string): Promise<Page> {
+/**
+ * Opens the app at 1280×800; `initScript` runs in the page before the app
+ * does, and `prepare` gets the page before it loads (to route its WebSocket).
+ */
+export async function openApp(
+  browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light', initScript?: string, prepare?: (page: Page) => Promise<void>,
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -33,6 +39,7 @@ export async function openApp(browser: Browser, url: string, colorScheme: 'light
   // functions through a helper the page does not have.
   await page.addInitScript('window.__name = (f) => f');
   if (initScript) await page.addInitScript(initScript);
+  await prepare?.(page);
   await page.goto(url);
   await page.waitForSelector('#app[data-connection="ready"]', { timeout: 30000 });
   return page;
@@ -61,6 +68,53 @@ export async function trainFromForm(page: Page, epochs: number, limit: number): 
 /** Waits until the notice line matches `re`. */
 export async function waitNotice(page: Page, re: RegExp): Promise<void> {
   await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), re.source);
+}
+
+/**
+ * Waits for the app's confirmation dialog, answers it, and returns its text
+ * (a question must be asked: the wait fails when none comes).
+ */
+export async function answerConfirm(page: Page, choice: 'ok' | 'cancel'): Promise<string> {
+  await page.waitForSelector('[data-testid=confirm-dialog][open]');
+  const text = await page.innerText('[data-testid=confirm-text]');
+  await page.click(`[data-testid=confirm-${choice}]`);
+  await page.waitForSelector('[data-testid=confirm-dialog]:not([open])', { state: 'attached' });
+  return text;
+}
+
+/** What went wrong in the page so far: uncaught errors and console errors. */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { errors?: string[] }).errors ?? [];
+}
+
+/** A Node client of a running server's engine, over its own WebSocket. */
+export async function connectEngine(server: RunningServer, opts: ClientOptions = {}): Promise<{ client: Client; close(): void }> {
+  const socket = new WebSocket(server.rpcUrl);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { client: createClient(socketEndpoint(socket as unknown as SocketLike), opts), close: () => socket.close() };
+}
+
+/** Scatter pixels close to each label colour, one count per class. */
+export async function labelColourCounts(page: Page): Promise<number[]> {
+  return page.evaluate((palette) => {
+    const src = document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = palette.map(() => 0);
+    for (let i = 0; i < d.length; i += 4) {
+      palette.forEach(([r, g, b], k) => {
+        if (Math.abs(d[i]! - r * 255) < 12 && Math.abs(d[i + 1]! - g * 255) < 12 && Math.abs(d[i + 2]! - b * 255) < 12) counts[k]!++;
+      });
+    }
+    return counts;
+  }, PALETTE);
 }
 
 /** A scatter point the cursor really lands on: the first from `from` on whose pick returns itself. */

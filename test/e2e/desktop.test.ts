@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { Client } from '../../src/rpc/client.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
-import { canvasBytes, clickablePoint, startApp, type AppUnderTest, toBytes, trainFromForm, waitNotice, waitStatus } from './browser.js';
+import { answerConfirm, canvasBytes, clickablePoint, startApp, type AppUnderTest, toBytes, trainFromForm, waitNotice, waitStatus } from './browser.js';
 
 // The renderer's desktop path in Chromium: a stand-in for Electron's preload
 // (test/e2e/desktop-bridge.ts) gives the page the same window.latentExplorer
@@ -80,6 +80,7 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   assert.equal((await engine.getSession({})).model?.latentDim, 2);
   await answer(dir);
   await page.click('[data-testid=open-model-dialog]');
+  assert.match(await answerConfirm(page, 'ok'), /^Discard the unsaved model \(MNIST, latent 2, .*\)\? Its training will be lost\.$/);
   await waitNotice(page, /^Opened /);
   assert.deepEqual((await requests()).at(-1), { purpose: 'open-model' });
   assert.deepEqual((await engine.decode({ z })).pixels, saved.pixels);
@@ -115,6 +116,7 @@ test('IDX data is chosen with the native dialog: a folder, or an image file and 
   assert.equal(await page.inputValue('[data-testid=idx-images]'), path.join(dir, 'train-images-idx3-ubyte'));
   assert.deepEqual((await requests()).slice(-4), [{ purpose: 'idx-folder' }, { purpose: 'idx-folder' }, { purpose: 'idx-file' }, { purpose: 'idx-file' }]);
   await trainFromForm(page, 1, 0);
+  await answerConfirm(page, 'ok');
   await page.waitForFunction(() => document.querySelector('header')?.textContent?.includes('train-images-idx3-ubyte, 8×6'));
   await waitStatus(page, 'done', OUT);
   const s = await engine.getSession({});

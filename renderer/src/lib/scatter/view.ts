@@ -186,6 +186,13 @@ export class ScatterView {
     this.requestRender();
   }
 
+  /** Draws and picks nothing until the next points: those of a replaced model mean nothing for the new one. */
+  clearPoints(): void {
+    this.buffers = null;
+    this.geometry.setDrawRange(0, 0);
+    this.requestRender();
+  }
+
   /** Follows the data again (after a new model, or Reset view). */
   follow(): void {
     this.following = true;
