@@ -316,7 +316,7 @@ export class EngineService implements EngineApi {
   }
 
   openModel(input: { dir: string; discard?: boolean }): Promise<Session> {
-    return this.serial('Opening the model', (signal) => this.doOpenModel(input.dir, input.discard, signal));
+    return this.serial('Opening the model', (signal) => this.doOpenModel(fullPath(input.dir), input.discard, signal));
   }
 
   private async doOpenModel(dir: string, discard: boolean | undefined, signal: AbortSignal, recovered = false): Promise<Session> {
@@ -367,7 +367,7 @@ export class EngineService implements EngineApi {
     this.requireIdle('save');
     const { vae, dataset } = this.requireModel();
     const manifest = manifestFor(vae, dataset, this.training ?? defaultTraining(), this.history);
-    this.modelDir = await saveModel(input.dir, vae, manifest, this.adam, { replace: input.replace ?? false });
+    this.modelDir = await saveModel(fullPath(input.dir), vae, manifest, this.adam, { replace: input.replace ?? false });
     if (this.unsaved) await this.autosave.settle().catch(() => undefined);
     this.unsaved = false;
     return this.session();
@@ -482,6 +482,17 @@ export class EngineService implements EngineApi {
     const pack = (pixels: Float32Array) => ({ count: s.count, height: s.height, width: s.width, pixels });
     return { originals: pack(s.pixels), reconstructions: pack(r.pixels) };
   }
+}
+
+/**
+ * A folder path from a window must be absolute: a relative one would land
+ * wherever the engine happened to start, which the user cannot see.
+ */
+function fullPath(dir: string): string {
+  if (!path.isAbsolute(dir)) {
+    throw new UserError('BAD_REQUEST', `"${dir}" is a relative path; give the folder's full path, from the root of the disk.`);
+  }
+  return dir;
 }
 
 function defaultTraining(): TrainConfig {

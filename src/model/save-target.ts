@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { writeError } from '../util/atomic.js';
+import { readJson } from './model-file.js';
 
 /** What a model folder holds; anything else in a folder means it is not ours to replace. */
 export const MODEL_ENTRIES = new Set(['manifest.json', 'encoder', 'decoder', 'optimizer.json', 'optimizer.bin']);
@@ -59,11 +60,8 @@ export async function inspectSaveTarget(dir: string): Promise<SaveTarget> {
   const foreign = names.filter((n) => !MODEL_ENTRIES.has(n));
   let description: string | null = null;
   if (names.includes('manifest.json')) {
-    try {
-      description = describeManifest(JSON.parse(await fs.readFile(path.join(abs, 'manifest.json'), 'utf8')));
-    } catch {
-      description = null;
-    }
+    // Read only when it is a small regular file: a FIFO or /dev/zero named manifest.json is simply not a model.
+    description = describeManifest(await readJson(path.join(abs, 'manifest.json')).catch(() => null));
   }
   if (description === null || foreign.length > 0) {
     const what = description === null ? `holds ${listed(names)}, which is not a Latent Explorer model` : `holds a model but also ${listed(foreign)}`;

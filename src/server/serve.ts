@@ -55,6 +55,17 @@ function refuseUpgrade(socket: Duplex, status: string): void {
   socket.destroy();
 }
 
+/** The request's path and query, or null when its target is not a plain path (absolute-form, garbage). */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  const target = req.url ?? '';
+  if (!target.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://server');
+  } catch {
+    return null;
+  }
+}
+
 const NO_TOKEN =
   'Latent Explorer needs its access token. Open the address the server printed when it started (it ends in ?token=…), ' +
   'or restart it to get a new one.';
@@ -78,14 +89,18 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   // The policy needs the port, which is known only once listening (with --port 0).
   let policy: AccessPolicy | null = null;
 
-  const server = http.createServer((req, res) => {
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const p = policy!;
     if (!hostAllowed(req.headers.host, p)) {
       log(`refused a request for host ${JSON.stringify(req.headers.host ?? '')}`);
       refuse(res, 403, 'This server does not answer to that host name.');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://server');
+    const url = requestUrl(req);
+    if (!url) {
+      refuse(res, 400, 'The request names no path on this server.');
+      return;
+    }
     const { token: given, fromQuery } = tokenOf(url, req.headers, p);
     if (!sameToken(given, p)) {
       refuse(res, 401, NO_TOKEN);
@@ -99,20 +114,29 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       return;
     }
     files(req, res, () => refuse(res, 404, 'Not found.'));
+  };
+  // Whatever a request holds, a throw ends that request, never the server.
+  const server = http.createServer((req, res) => {
+    try {
+      answer(req, res);
+    } catch (err) {
+      log(`a request failed (${(err as Error).message})`);
+      if (!res.headersSent) refuse(res, 400, 'The request could not be read.');
+      else res.destroy();
+    }
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 
   const engine = await EngineHost.start(undefined, { dataDir: opts.dataDir });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const p = policy!;
-    const url = new URL(req.url ?? '/', 'http://server');
-    if (url.pathname !== '/rpc') return refuseUpgrade(socket, '404 Not Found');
     if (!hostAllowed(req.headers.host, p)) {
       log(`refused a WebSocket for host ${JSON.stringify(req.headers.host ?? '')}`);
       return refuseUpgrade(socket, '403 Forbidden');
     }
+    const url = requestUrl(req);
+    if (url?.pathname !== '/rpc') return refuseUpgrade(socket, '404 Not Found');
     if (!originAllowed(req.headers.origin, p)) {
       log(`refused a WebSocket from origin ${JSON.stringify(req.headers.origin)}`);
       return refuseUpgrade(socket, '403 Forbidden');
@@ -122,6 +146,15 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       return refuseUpgrade(socket, '401 Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => relay(ws, engine.connect(), log));
+  };
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      log(`a WebSocket upgrade failed (${(err as Error).message})`);
+      refuseUpgrade(socket, '400 Bad Request');
+    }
   });
 
   try {
