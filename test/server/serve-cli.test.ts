@@ -70,6 +70,16 @@ test('a fixed token comes from --token or LATENT_EXPLORER_TOKEN; a short one is 
   assert.match(c.stderr, /A token must be at least 16 printable characters/);
 });
 
+test('listening beyond loopback says who can reach it and how to do it safely', async () => {
+  const r = await serveCli(['--port', '0', '--host', '0.0.0.0'], /Latent Explorer is at/);
+  assert.match(r.stdout, /Latent Explorer is at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  assert.match(r.stderr, /Warning: listening on 0\.0\.0\.0 lets other machines reach the engine/);
+  assert.match(r.stderr, /SSH tunnel \(ssh -L \d+:127\.0\.0\.1:\d+ /);
+  assert.match(r.stderr, /TLS proxy in front \(and name it with --allow-host\)/);
+  const local = await serveCli(['--port', '0'], /Latent Explorer is at/);
+  assert.doesNotMatch(local.stderr, /Warning/);
+});
+
 test('a served page needs the token: without it 401, with it a cookie and the app', async () => {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { ...process.env, LATENT_EXPLORER_NO_BROWSER: '1' } });
   try {

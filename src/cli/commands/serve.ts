@@ -24,6 +24,15 @@ export function registerServe(program: Command): void {
     .action(async (o: ServeFlags) => {
       const fixed = o.token ?? process.env.LATENT_EXPLORER_TOKEN;
       const server = await serve({ port: o.port, host: o.host, token: fixed === undefined ? undefined : checkToken(fixed), allowHosts: o.allowHost });
+      // Listen for Ctrl-C before the address is printed: whoever reads it may stop the server at once.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stderr.write('Shutting down…\n');
+          void server.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
       process.stdout.write(`Latent Explorer is at ${server.url}\n`);
       process.stdout.write('Open that address (the token in it is what lets you in); Ctrl-C stops the server.\n');
       if (!isLoopback(o.host)) {
@@ -38,13 +47,6 @@ export function registerServe(program: Command): void {
         const r = await openBrowser(server.url);
         if (!r.opened) process.stdout.write(`(No browser opened: ${r.reason ?? 'none could be started'}.)\n`);
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.stderr.write('Shutting down…\n');
-          void server.close().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await stopped;
     });
 }
