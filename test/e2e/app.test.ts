@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Client } from '../../src/rpc/client.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
-import { answerConfirm, canvasBytes as canvasBytesOf, clickablePoint as clickablePointOf, openApp, startApp, type AppUnderTest, toBytes, trainFromForm, waitStatus as waitStatusOf } from './browser.js';
+import { answerConfirm, labelColourCounts, canvasBytes as canvasBytesOf, clickablePoint as clickablePointOf, openApp, startApp, type AppUnderTest, toBytes, trainFromForm, waitStatus as waitStatusOf } from './browser.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
 // The whole app in the browser mode: the real server and engine, Debian's
@@ -36,26 +36,7 @@ async function status(): Promise<string> {
 const waitStatus = (s: string, timeout?: number) => waitStatusOf(page, s, OUT, timeout);
 const train = (epochs: number, limit: number) => trainFromForm(page, epochs, limit);
 
-/** Counts scatter pixels close to each label colour. */
-async function colourCounts(): Promise<number[]> {
-  return page.evaluate((palette) => {
-    const src = document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    const counts = palette.map(() => 0);
-    for (let i = 0; i < d.length; i += 4) {
-      palette.forEach(([r, g, b], k) => {
-        if (Math.abs(d[i]! - r * 255) < 12 && Math.abs(d[i + 1]! - g * 255) < 12 && Math.abs(d[i + 2]! - b * 255) < 12) counts[k]!++;
-      });
-    }
-    return counts;
-  }, PALETTE);
-}
-
+const colourCounts = () => labelColourCounts(page);
 const clickablePoint = (from: number, count: number) => clickablePointOf(page, from, count);
 const canvasBytes = (testid: string) => canvasBytesOf(page, testid);
 
