@@ -3,7 +3,7 @@
 // 10,000 and 70,000 points in headless Chromium (software WebGL).
 //   npm run bench:app      (builds the renderer first)
 import WebSocket from 'ws';
-import { serve } from '../src/server/serve.js';
+import { serve } from '../src/web/web-server.js';
 import { createClient } from '../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../src/rpc/ws-endpoint.js';
 import { launchChromium, openApp } from '../test/e2e/browser.js';

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/load.js';
-import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../src/model/config.js';
+import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../src/contract/defaults.js';
 import { Vae } from '../src/model/vae.js';
 import { train } from '../src/train/trainer.js';
 import { evaluateIwae } from '../src/latent/evaluate.js';

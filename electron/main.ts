@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineHost } from '../src/engine/host.js';
+import { EngineHost } from '../src/engine/engine-host.js';
 import { APP_SCHEME_PRIVILEGES, createAppHandler } from './app-protocol.js';
 import { APP_INDEX_URL, APP_SCHEME, isAppUrl, parseDevUrl } from './app-url.js';
 import { bridgeIpc, type IpcEventLike } from './bridge.js';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   session.defaultSession.on('will-download', (_e, item) => {
     item.setSaveDialogOptions({ title: 'Export', defaultPath: path.join(app.getPath('documents'), item.getFilename()) });
   });
-  const engine = await EngineHost.start(new URL('./engine-worker.mjs', import.meta.url));
+  const engine = await EngineHost.start(new URL('./engine-thread.mjs', import.meta.url));
   win = createAppWindow(BrowserWindow, path.join(here, 'preload.cjs'));
   const isTrusted = (e: IpcEventLike) => win !== null && e.sender.id === win.webContents.id && isOwnPage(e.senderFrame?.url ?? '');
   // One record of the folders the user chose, read by the bridge before any save.

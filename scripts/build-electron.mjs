@@ -6,6 +6,6 @@ const common = { bundle: true, platform: 'node', target: 'node20', packages: 'ex
 
 await Promise.all([
   build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm' }),
-  build({ ...common, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/electron/engine-worker.mjs', format: 'esm' }),
+  build({ ...common, entryPoints: ['src/engine/engine-thread.ts'], outfile: 'dist/electron/engine-thread.mjs', format: 'esm' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
-import type { WorkerEvent } from '../train/protocol.js';
-import type { EpochRecord } from '../model/io.js';
+import type { TrainingEvent } from '../train/training-job.js';
+import type { EpochRecord } from '../contract/shapes.js';
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -42,7 +42,7 @@ export class TrainReporter {
     );
   }
 
-  handle(e: WorkerEvent): void {
+  handle(e: TrainingEvent): void {
     switch (e.type) {
       case 'started':
         this.lastEpoch = e.lastEpoch;

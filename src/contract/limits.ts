@@ -16,6 +16,20 @@ export const LIMITS = {
   depth: 16,
   /** Requests one connection may have waiting for an answer. */
   inFlight: 32,
+  /** Explore views, for the app and the command line alike (every view is also bounded by decodePoints). */
+  explore: {
+    /** Points along an interpolation. */
+    pathSteps: 256,
+    /** Values per dim in a traversal. */
+    traverseSteps: 64,
+    priorSamples: 1024,
+    /** Images per side of a manifold grid. */
+    grid: 64,
+    /** How far from zero a traversal or grid reaches, in prior standard deviations. */
+    range: 20,
+    /** Test images denoised at once. */
+    denoise: 1000,
+  },
 } as const;
 
 /** The largest request in bytes: a full decode plus room for the envelope. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DataSpecSchema } from '../data/dataset.js';
-import { ModelConfigSchema, TrainConfigSchema } from '../model/config.js';
-import { EpochRecordSchema, LossSchema } from '../model/records.js';
-import { BatchProgressSchema, NewModelSchema } from '../train/protocol.js';
+import { LIMITS } from './limits.js';
+import {
+  BatchProgressSchema, DataSpecSchema, DatasetInfoSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, NewModelSchema, ProjectionSchema,
+  TrainConfigSchema,
+} from './shapes.js';
 
 /** Typed arrays cross every transport as binary, never as JSON lists. */
 export const F32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
@@ -13,17 +14,6 @@ export const DatasetChoiceSchema = z.object({
   name: z.string(),
   available: z.boolean(),
   detail: z.string(),
-});
-
-export const DatasetInfoSchema = z.object({
-  name: z.string(),
-  spec: DataSpecSchema,
-  height: z.number(),
-  width: z.number(),
-  trainCount: z.number(),
-  testCount: z.number(),
-  labelled: z.boolean(),
-  classNames: z.array(z.string()).nullable(),
 });
 
 export const TrainStatusSchema = z.enum(['idle', 'running', 'paused', 'stopping', 'done', 'stopped', 'failed']);
@@ -53,8 +43,6 @@ export const SessionSchema = z.object({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const ProjectionSchema = z.enum(['identity', 'pca', 'plane', 'line']);
-
 export const LatentPointsSchema = z.object({
   count: z.number(),
   latentDim: z.number(),
@@ -70,21 +58,25 @@ export const LatentPointsSchema = z.object({
 });
 
 const index = z.number().int().min(0);
+const X = LIMITS.explore;
 export const ExploreInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('interpolate'), from: index, to: index, steps: z.number().int().min(2).max(64), path: z.enum(['linear', 'spherical']) }),
-  z.object({ kind: z.literal('traverse'), index, range: z.number().gt(0).max(20), steps: z.number().int().min(2).max(32) }),
-  z.object({ kind: z.literal('prior'), n: z.number().int().min(1).max(256), seed: z.number().int().min(0) }),
+  z.object({ kind: z.literal('interpolate'), from: index, to: index, steps: z.number().int().min(2).max(X.pathSteps), path: z.enum(['linear', 'spherical']) }),
+  z.object({ kind: z.literal('traverse'), index, range: z.number().gt(0).max(X.range), steps: z.number().int().min(2).max(X.traverseSteps) }),
+  z.object({ kind: z.literal('prior'), n: z.number().int().min(1).max(X.priorSamples), seed: z.number().int().min(0) }),
   z.object({
     kind: z.literal('manifold'), dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-    grid: z.number().int().min(2).max(40), range: z.number().gt(0).max(20), at: index.nullable(),
+    grid: z.number().int().min(2).max(X.grid), range: z.number().gt(0).max(X.range), at: index.nullable(),
   }),
   z.object({
     kind: z.literal('denoise'), noise: z.enum(['gaussian', 'saltpepper']), amount: z.number().gt(0).max(5),
-    n: z.number().int().min(1).max(32), seed: z.number().int().min(0), mode: z.enum(['mean', 'sample']),
+    n: z.number().int().min(1).max(X.denoise), seed: z.number().int().min(0), mode: z.enum(['mean', 'sample']),
   }),
 ]);
 export type ExploreInput = z.infer<typeof ExploreInputSchema>;
 
 export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), pixels: F32 });
 
-export { DataSpecSchema, ModelConfigSchema, TrainConfigSchema, EpochRecordSchema, LossSchema, BatchProgressSchema, NewModelSchema };
+export {
+  BatchProgressSchema, DataSpecSchema, DatasetInfoSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, NewModelSchema, ProjectionSchema,
+  TrainConfigSchema,
+};

@@ -1,13 +1,4 @@
-import { z } from 'zod';
-
-/** Where a dataset comes from. Serialisable, so it can cross to a worker and into a manifest. */
-export const DataSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mnist') }),
-  z.object({ kind: z.literal('fashion'), dir: z.string().optional() }),
-  z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('files'), images: z.string().min(1), labels: z.string().min(1).optional() }),
-]);
-export type DataSpec = z.infer<typeof DataSpecSchema>;
+import type { DataSpec, DatasetInfo } from '../contract/shapes.js';
 
 /** One split of a dataset: images with pixels in [0, 1], and labels when known. */
 export interface ImageSet {
@@ -57,18 +48,6 @@ export function gatherPixels(set: ImageSet, indices: ArrayLike<number>, out?: Fl
   return dst;
 }
 
-/** A short JSON-friendly description, for manifests and the UI. */
-export interface DatasetInfo {
-  name: string;
-  spec: DataSpec;
-  height: number;
-  width: number;
-  trainCount: number;
-  testCount: number;
-  labelled: boolean;
-  classNames: string[] | null;
-}
-
 export function describeDataset(ds: Dataset): DatasetInfo {
   return {
     name: ds.name,
@@ -79,5 +58,21 @@ export function describeDataset(ds: Dataset): DatasetInfo {
     testCount: ds.test.count,
     labelled: ds.train.labels !== null,
     classNames: ds.classNames,
+  };
+}
+
+/** Yields [start, end) batch bounds over n items. */
+export function* batches(n: number, size: number): Generator<[number, number]> {
+  for (let s = 0; s < n; s += size) yield [s, Math.min(n, s + size)];
+}
+
+/** Test-set indices → a contiguous ImageSet (copying the pixels). */
+export function subset(set: ImageSet, indices: number[]): ImageSet {
+  return {
+    count: indices.length,
+    height: set.height,
+    width: set.width,
+    pixels: gatherPixels(set, indices),
+    labels: set.labels ? Int32Array.from(indices, (i) => set.labels![i]!) : null,
   };
 }

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { UserError } from '../util/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import { requireFolder, requireRegularFile } from './file-kind.js';
-import type { DataSpec, Dataset, ImageSet } from './dataset.js';
+import type { Dataset, ImageSet } from './dataset.js';
+import type { DataSpec } from '../contract/shapes.js';
 import { packageDir } from '../util/asar.js';
 
 const require = createRequire(import.meta.url);

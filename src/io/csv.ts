@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Encoded } from '../latent/ops.js';
-import type { EpochRecord } from '../model/records.js';
+import type { EpochRecord } from '../contract/shapes.js';
 
 /**
  * Latent coordinates as CSV: index, label, mean_i…, logvar_i…, and, when

@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng.js';
-import { gatherPixels, pixelsPerImage, type ImageSet } from '../data/dataset.js';
+import { batches, gatherPixels, pixelsPerImage, type ImageSet } from '../data/dataset.js';
 import { klStandardNormal, logDiagNormalFromEps, logStandardNormal, reconstructionNll } from '../model/loss.js';
-import type { Loss } from '../model/io.js';
-import { type Vae } from '../model/vae.js';
-
-/** Yields [start, end) batch bounds over n items. */
-export function* batches(n: number, size: number): Generator<[number, number]> {
-  for (let s = 0; s < n; s += size) yield [s, Math.min(n, s + size)];
-}
+import type { Loss } from '../contract/shapes.js';
+import { reparameterise, type Vae } from '../model/vae.js';
 
 function batchTensor(set: ImageSet, start: number, end: number): tf.Tensor2D {
   const d = pixelsPerImage(set);
@@ -29,7 +24,7 @@ export async function evaluateElbo(vae: Vae, set: ImageSet, opts: { batchSize?: 
       const x = batchTensor(set, s, e);
       const { mean, logVar } = vae.encode(x);
       const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', rng.seed());
-      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
+      const z = reparameterise(mean, logVar, eps) as tf.Tensor2D;
       return tf.stack([tf.sum(reconstructionNll(vae.config, vae.decodeLogits(z), x)), tf.sum(klStandardNormal(mean, logVar))]);
     });
     const [r, k] = await sums.data();
@@ -59,7 +54,7 @@ export async function evaluateIwae(vae: Vae, set: ImageSet, k: number, opts: { s
       const { mean, logVar } = vae.encode(x);
       const d = vae.config.latentDim;
       const eps = tf.randomNormal([k, rows, d], 0, 1, 'float32', rng.seed());
-      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)).reshape([k * rows, d]) as tf.Tensor2D;
+      const z = reparameterise(mean, logVar, eps).reshape([k * rows, d]) as tf.Tensor2D;
       const xk = tf.tile(x, [k, 1]) as tf.Tensor2D;
       const lvk = tf.tile(logVar, [k, 1]) as tf.Tensor2D;
       const logPx = tf.neg(reconstructionNll(vae.config, vae.decodeLogits(z), xk));
@@ -74,13 +69,3 @@ export async function evaluateIwae(vae: Vae, set: ImageSet, k: number, opts: { s
   return total / n;
 }
 
-/** Test-set indices → a contiguous ImageSet (copying the pixels). */
-export function subset(set: ImageSet, indices: number[]): ImageSet {
-  return {
-    count: indices.length,
-    height: set.height,
-    width: set.width,
-    pixels: gatherPixels(set, indices),
-    labels: set.labels ? Int32Array.from(indices, (i) => set.labels![i]!) : null,
-  };
-}

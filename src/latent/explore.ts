@@ -1,5 +1,8 @@
 import { UserError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { LIMITS } from '../contract/limits.js';
+
+const X = LIMITS.explore;
 
 /**
  * Latent-space walks and grids: pure functions that produce the z to decode,
@@ -22,7 +25,7 @@ function check(cond: boolean, message: string): void {
  */
 export function interpolate(a: Float32Array, b: Float32Array, steps: number, kind: PathKind = 'linear'): Float32Array {
   check(a.length === b.length && a.length > 0, 'Both ends need the same number of latent dims.');
-  check(Number.isInteger(steps) && steps >= 2 && steps <= 256, 'Steps must be a whole number from 2 to 256.');
+  check(Number.isInteger(steps) && steps >= 2 && steps <= X.pathSteps, `Steps must be a whole number from 2 to ${X.pathSteps}.`);
   const d = a.length;
   const out = new Float32Array(steps * d);
   const na = Math.hypot(...a);
@@ -61,8 +64,8 @@ export function interpolate(a: Float32Array, b: Float32Array, steps: number, kin
  * the other dims held at `z`. Returns dim × steps points.
  */
 export function traverse(z: Float32Array, range: number, steps: number): Float32Array {
-  check(range > 0 && Number.isFinite(range), 'The range must be a positive number.');
-  check(Number.isInteger(steps) && steps >= 2 && steps <= 64, 'Steps must be a whole number from 2 to 64.');
+  check(range > 0 && range <= X.range, `The range must be above 0 and at most ${X.range}.`);
+  check(Number.isInteger(steps) && steps >= 2 && steps <= X.traverseSteps, `Steps must be a whole number from 2 to ${X.traverseSteps}.`);
   const d = z.length;
   const out = new Float32Array(d * steps * d);
   for (let row = 0; row < d; row++) {
@@ -77,17 +80,10 @@ export function traverse(z: Float32Array, range: number, steps: number): Float32
 
 /** n draws from the prior N(0, I), reproducible for a seed. */
 export function priorSamples(n: number, dim: number, seed: number): Float32Array {
-  check(Number.isInteger(n) && n >= 1 && n <= 1024, 'Choose from 1 to 1024 samples.');
+  check(Number.isInteger(n) && n >= 1 && n <= X.priorSamples, `Choose from 1 to ${X.priorSamples} samples.`);
   const rng = new Rng(seed);
   const out = new Float32Array(n * dim);
-  for (let i = 0; i < out.length; i += 2) {
-    // Box–Muller: two normals from two uniforms.
-    const u = Math.max(rng.next(), 1e-12);
-    const v = rng.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    out[i] = r * Math.cos(2 * Math.PI * v);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(2 * Math.PI * v);
-  }
+  for (let i = 0; i < out.length; i++) out[i] = rng.normal();
   return out;
 }
 
@@ -100,8 +96,8 @@ export function manifoldGrid(base: Float32Array, dims: [number, number], grid: n
   const d = base.length;
   const [i, j] = dims;
   check(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < d && j < d && i !== j, `Choose two different dims from 0 to ${d - 1}.`);
-  check(Number.isInteger(grid) && grid >= 2 && grid <= 64, 'The grid size must be a whole number from 2 to 64.');
-  check(range > 0 && Number.isFinite(range), 'The range must be a positive number.');
+  check(Number.isInteger(grid) && grid >= 2 && grid <= X.grid, `The grid size must be a whole number from 2 to ${X.grid}.`);
+  check(range > 0 && range <= X.range, `The range must be above 0 and at most ${X.range}.`);
   const out = new Float32Array(grid * grid * d);
   for (let r = 0; r < grid; r++) {
     for (let c = 0; c < grid; c++) {
@@ -138,9 +134,7 @@ export function addNoise(pixels: Float32Array, noise: Noise, seed: number): Floa
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {
     if (noise.kind === 'gaussian') {
-      const u = Math.max(rng.next(), 1e-12);
-      const g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-      out[i] = Math.min(1, Math.max(0, pixels[i]! + noise.sigma * g));
+      out[i] = Math.min(1, Math.max(0, pixels[i]! + noise.sigma * rng.normal()));
     } else {
       out[i] = rng.next() < noise.p ? (rng.next() < 0.5 ? 0 : 1) : pixels[i]!;
     }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors.js';
 import { pixelsPerImage, type ImageSet } from '../data/dataset.js';
 import { sampleZ, type Vae } from '../model/vae.js';
-import { batches } from './evaluate.js';
+import { batches } from '../data/dataset.js';
 
 export interface Encoded {
   count: number;

@@ -1,6 +1,8 @@
 import { PCA } from 'ml-pca';
 
-export type Projection = 'identity' | 'pca' | 'plane' | 'line';
+import type { Projection } from '../contract/shapes.js';
+
+export type { Projection };
 
 /** Places more latent points (count × dim) in the same 3D space. */
 export type Projector = (z: Float32Array, count: number) => Float32Array;

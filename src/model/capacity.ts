@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { UserError } from '../util/errors.js';
-import type { ModelConfig } from './config.js';
+import type { ModelConfig } from '../contract/shapes.js';
 
 const GiB = 2 ** 30;
 

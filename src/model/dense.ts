@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from './config.js';
+import type { Activation } from '../contract/shapes.js';
 
 export type DenseActivation = Activation | 'linear';
 

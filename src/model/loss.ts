@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from './config.js';
+import type { ModelConfig } from '../contract/shapes.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const SUBNORMAL_GUARD = 80;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors.js';
-import { ModelConfigSchema, describeIssues, type ModelConfig } from './config.js';
+import { describeIssues } from './config.js';
+import { ModelConfigSchema, type ModelConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';
 import { checkModelSize, parameterCount } from './capacity.js';
 
@@ -185,10 +186,12 @@ export class Vae {
   }
 }
 
-/** z = μ + σ·ε with ε ~ N(0, I): the reparameterised sample. */
+/** z = μ + σ·ε, σ = exp(logVar / 2): the reparameterisation, the one place it is written (ε may broadcast over samples). */
+export function reparameterise<T extends tf.Tensor>(mean: tf.Tensor, logVar: tf.Tensor, eps: T): T {
+  return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as T);
+}
+
+/** z ~ q(z|x) = N(μ, σ²): one reparameterised sample per row. */
 export function sampleZ(mean: tf.Tensor2D, logVar: tf.Tensor2D, seed?: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', seed);
-    return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
-  });
+  return tf.tidy(() => reparameterise(mean, logVar, tf.randomNormal(mean.shape, 0, 1, 'float32', seed)));
 }

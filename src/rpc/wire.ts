@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { ErrorBody } from '../contract/shapes.js';
+
+export type { ErrorBody };
 
 /** The envelope every transport carries. Requests carry an id the response repeats. */
 export const RequestMessageSchema = z.object({
@@ -10,11 +13,6 @@ export const RequestMessageSchema = z.object({
   model: z.number().int().optional(),
 });
 export type RequestMessage = z.infer<typeof RequestMessageSchema>;
-
-export interface ErrorBody {
-  code: string;
-  message: string;
-}
 
 export type ResponseMessage =
   | { t: 'res'; id: number | null; ok: true; value: unknown }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { AdamState } from './adam-state.js';
+import type { AdamState } from '../model/optimizer-state.js';
 
 const FLUSH_EVERY = 25;
 const TINY = 1e-30;

@@ -1,10 +1,25 @@
-import type { AdamState } from './adam-state.js';
+import { z } from 'zod';
+import { DataSpecSchema, NewModelSchema, TrainConfigSchema, type EpochRecord } from '../contract/shapes.js';
+import type { AdamState } from '../model/optimizer-state.js';
 import { UserError } from '../util/errors.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/dataset.js';
-import { loadModel, type EpochRecord } from '../model/io.js';
+import { describeIssues } from '../model/config.js';
+import { loadModel } from '../model/folder.js';
 import { Vae } from '../model/vae.js';
-import type { TrainRequest } from './protocol.js';
+
+/** Continue training a saved model folder. */
+export const ContinueModelSchema = z.object({ kind: z.literal('continue'), dir: z.string().min(1) });
+
+/** A training run as the command line asks for it: data, a new or saved model, settings, where to checkpoint. */
+export const TrainRequestSchema = z.object({
+  data: DataSpecSchema,
+  model: z.discriminatedUnion('kind', [NewModelSchema, ContinueModelSchema]),
+  training: TrainConfigSchema,
+  /** The model folder to checkpoint into at every epoch end. */
+  out: z.string().min(1).optional(),
+});
+export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 
 export interface Prepared {
   dataset: Dataset;
@@ -13,8 +28,11 @@ export interface Prepared {
   adamState: AdamState | null;
 }
 
-/** Loads the data and builds (or loads) the model a training request names, checking they fit. */
-export async function prepareTraining(req: TrainRequest): Promise<Prepared> {
+/** Checks a request, loads the data and builds (or loads) the model it names, checking they fit. */
+export async function prepareTraining(request: TrainRequest): Promise<Prepared> {
+  const parsed = TrainRequestSchema.safeParse(request);
+  if (!parsed.success) throw new UserError('BAD_CONFIG', describeIssues(parsed.error));
+  const req = parsed.data;
   const dataset = await loadDataset(req.data);
   if (req.model.kind === 'new') {
     const { kind: _kind, ...arch } = req.model;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Vae } from '../model/vae.js';
 import { Adam } from './adam.js';
-import type { AdamState } from './adam-state.js';
+import type { AdamState } from '../model/optimizer-state.js';
 import { gradients } from './gradients.js';
 
 /**

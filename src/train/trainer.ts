@@ -1,27 +1,18 @@
 import { UserError } from '../util/errors.js';
+import type { BatchProgress } from '../contract/shapes.js';
 import { Rng } from '../util/rng.js';
 import { gatherPixels, headOf, pixelsPerImage, type Dataset } from '../data/dataset.js';
-import { klWeightAt, type TrainConfig } from '../model/config.js';
-import { saveModel, type EpochRecord, type Loss, type Manifest } from '../model/io.js';
+import { klWeightAt } from '../model/config.js';
+import { type TrainConfig } from '../contract/shapes.js';
+import { saveModel, type Manifest } from '../model/folder.js';
+import { type EpochRecord, type Loss } from '../contract/shapes.js';
 import type { Vae } from '../model/vae.js';
 import { evaluateElbo } from '../latent/evaluate.js';
 import type { PauseGate } from './pause-gate.js';
-import type { AdamState } from './adam-state.js';
+import type { AdamState } from '../model/optimizer-state.js';
 import { AdamStepper } from './stepper.js';
 
-export interface BatchProgress {
-  epoch: number;
-  /** The last epoch this run will reach. */
-  lastEpoch: number;
-  batch: number;
-  batches: number;
-  /** Losses of the latest batch, in nats per image. */
-  loss: Loss;
-  klWeight: number;
-  samplesPerSecond: number;
-  /** Seconds to the end of the run, from the speed so far. */
-  etaSeconds: number;
-}
+export type { BatchProgress };
 
 export interface TrainOptions {
   vae: Vae;

@@ -1,3 +1,5 @@
+import type { ErrorBody } from '../contract/shapes.js';
+
 /**
  * Errors a person can meet: a stable code for programs, a sentence for people.
  * Everything the engine throws on bad input is one of these.
@@ -32,18 +34,9 @@ export class UserError extends Error {
   }
 }
 
-/** Serialisable form of an error, as it crosses a thread or a socket. */
-export interface ErrorInfo {
-  code: ErrorCode;
-  message: string;
-}
-
-export function toErrorInfo(err: unknown): ErrorInfo {
+/** An error as it crosses a thread or a socket: the contract's one error body. */
+export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof UserError) return { code: err.code, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message };
-}
-
-export function fromErrorInfo(info: ErrorInfo): UserError {
-  return new UserError(info.code, info.message);
 }

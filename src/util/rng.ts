@@ -15,6 +15,21 @@ export class Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+  private spare: number | null = null;
+
+  /** A standard normal draw (Box–Muller; each pair of uniforms gives two, the second kept for the next call). */
+  normal(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    const r = Math.sqrt(-2 * Math.log(Math.max(this.next(), 1e-12)));
+    const t = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(t);
+    return r * Math.cos(t);
+  }
+
   /** An integer seed for tfjs random ops. */
   seed(): number {
     return Math.floor(this.next() * 2147483647);

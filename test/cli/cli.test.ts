@@ -5,10 +5,10 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { loadModel } from '../../src/model/io.js';
+import { loadModel } from '../../src/model/folder.js';
 import { loadDataset } from '../../src/data/load.js';
 import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
-import { subset } from '../../src/latent/evaluate.js';
+import { subset } from '../../src/data/dataset.js';
 import { decodePng, toByte } from '../../src/io/png.js';
 import { setupTf } from '../helpers/tf.js';
 import { tempDir, writeSyntheticFolder, writeUserFiles } from '../helpers/fixtures.js';

@@ -2,14 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { createClient, type Client } from '../../src/rpc/client.js';
-import { RpcServer } from '../../src/rpc/server.js';
+import { RpcServer } from '../../src/rpc/rpc-server.js';
 import { memoryPair } from '../../src/rpc/memory.js';
 import { nodePortEndpoint } from '../../src/rpc/port.js';
 import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
 import { encodeMessage } from '../../src/rpc/codec.js';
-import { EngineService } from '../../src/engine/service.js';
-import { EngineHost } from '../../src/engine/host.js';
-import { serve } from '../../src/server/serve.js';
+import { createEngine, type Engine } from '../../src/engine/engine-service.js';
+import { EngineHost } from '../../src/engine/engine-host.js';
+import { serve } from '../../src/web/web-server.js';
 import type { Endpoint, WireMessage } from '../../src/rpc/wire.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { bridgeIpc, RPC_CHANNEL, type IpcEventLike, type IpcMainLike } from '../../electron/bridge.js';
@@ -31,7 +31,7 @@ function withRaw(endpoint: Endpoint, sendRaw: (m: unknown) => void, close: () =>
 
 export async function inMemory(): Promise<Connection> {
   let server: RpcServer | null = null;
-  const service = new EngineService((n, p) => server?.emit(n, p), { dataDir: tempDir('le-data-') });
+  const service = createEngine((n, p) => server?.emit(n, p), { dataDir: tempDir('le-data-') });
   server = new RpcServer(service, { currentModel: () => service.currentModelId() });
   await service.init();
   const [a, b] = memoryPair();

@@ -2,7 +2,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { toByte } from '../../src/io/png.js';
-import { serve, type RunningServer } from '../../src/server/serve.js';
+import { serve, type RunningServer } from '../../src/web/web-server.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { createClient, type Client, type ClientOptions } from '../../src/rpc/client.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';

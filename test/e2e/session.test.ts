@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { RpcError } from '../../src/rpc/client.js';
 import { decodeReply } from '../../src/rpc/codec.js';
-import { serve, type RunningServer } from '../../src/server/serve.js';
+import { serve, type RunningServer } from '../../src/web/web-server.js';
 import { tempDir } from '../helpers/fixtures.js';
 import {
   answerConfirm, canvasBytes, clickablePoint, connectEngine, labelColourCounts, openApp, pageErrors, startApp, toBytes, trainFromForm,

@@ -5,7 +5,7 @@ import { APP_INDEX_URL, isAppUrl } from '../../electron/app-url.js';
 import { bridgeIpc, RPC_CHANNEL, type IpcEventLike, type IpcMainLike } from '../../electron/bridge.js';
 import { SAVE_REFUSED, WriteGrants } from '../../electron/write-grants.js';
 import type { NodePortLike } from '../../src/rpc/port.js';
-import { EngineHost } from '../../src/engine/host.js';
+import { EngineHost } from '../../src/engine/engine-host.js';
 
 const INDEX = APP_INDEX_URL;
 
@@ -64,7 +64,7 @@ test('the bridge forwards trusted messages to the engine and answers back; untru
 });
 
 test('the bundled engine thread (what the desktop app runs) starts and serves the contract', async () => {
-  const host = await EngineHost.start(new URL('../../dist/electron/engine-worker.mjs', import.meta.url));
+  const host = await EngineHost.start(new URL('../../dist/electron/engine-thread.mjs', import.meta.url));
   const port = host.connect();
   const reply = await new Promise<{ ok: boolean; value: { status: string; backend: string } }>((resolve) => {
     port.once('message', resolve);

@@ -90,12 +90,12 @@ test('the packaged files hold the built app: main (package.json "main"), preload
   const excluded = globs.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const packed = (f: string) => patterns.some((p) => minimatch(f, p)) && !excluded.some((p) => minimatch(f, p));
   const main = JSON.parse(readFileSync('package.json', 'utf8')).main as string;
-  for (const f of [main, 'dist/electron/preload.cjs', 'dist/electron/engine-worker.mjs', 'dist/renderer/index.html', 'package.json']) {
+  for (const f of [main, 'dist/electron/preload.cjs', 'dist/electron/engine-thread.mjs', 'dist/renderer/index.html', 'package.json']) {
     assert.ok(existsSync(f), `${f} is built`);
     assert.ok(packed(f), `${f} is packaged`);
   }
   assert.equal(packed('dist/electron/main.mjs.map'), false, 'source maps stay out');
-  assert.equal(packed('src/engine/service.ts'), false, 'sources stay out');
+  assert.equal(packed('src/engine/engine-service.ts'), false, 'sources stay out');
 });
 
 test('what the engine reads from disk is unpacked from the asar archive, and the engine looks for it there', async () => {

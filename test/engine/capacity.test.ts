@@ -5,7 +5,8 @@ import {
   MAX_MODEL_PARAMETERS, TRAINING_BYTES_PER_PARAMETER, WASM_HEAP_HEADROOM_BYTES, WASM_MAX_HEAP_BYTES,
   checkModelSize, parameterCount, parameterLimit,
 } from '../../src/model/capacity.js';
-import { DEFAULT_MODEL, type ModelConfig } from '../../src/model/config.js';
+import { type ModelConfig } from '../../src/contract/shapes.js';
+import { DEFAULT_MODEL } from '../../src/contract/defaults.js';
 import { Vae } from '../../src/model/vae.js';
 import { UserError } from '../../src/util/errors.js';
 import { setupTf } from '../helpers/tf.js';

@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { Vae } from '../../src/model/vae.js';
-import { DEFAULT_TRAIN } from '../../src/model/config.js';
+import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { train } from '../../src/train/trainer.js';
 import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
-import { evaluateElbo, evaluateIwae, subset } from '../../src/latent/evaluate.js';
+import { evaluateElbo, evaluateIwae } from '../../src/latent/evaluate.js';
+import { subset } from '../../src/data/dataset.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 

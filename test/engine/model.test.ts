@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { dense } from '../../src/model/dense.js';
 import { bernoulliNll, gaussianNll, klStandardNormal } from '../../src/model/loss.js';
 import { Vae } from '../../src/model/vae.js';
-import { ACTIVATIONS, klWeightAt, type ModelConfig } from '../../src/model/config.js';
+import { klWeightAt } from '../../src/model/config.js';
+import { ACTIVATIONS, type ModelConfig } from '../../src/contract/shapes.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
 
 before(async () => {

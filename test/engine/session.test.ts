@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import type { EventName, Payload } from '../../src/contract/index.js';
 import type { Session } from '../../src/contract/schemas.js';
-import { EngineService } from '../../src/engine/service.js';
+import { createEngine, type Engine as EngineApiImpl } from '../../src/engine/engine-service.js';
 import { SerialQueue } from '../../src/engine/queue.js';
-import { DEFAULT_TRAIN } from '../../src/model/config.js';
+import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { UserError } from '../../src/util/errors.js';
 import { setupTf } from '../helpers/tf.js';
 import { tempDir, writeSyntheticFolder, writeUserFiles } from '../helpers/fixtures.js';
@@ -21,7 +21,7 @@ before(async () => {
 });
 
 interface Engine {
-  service: EngineService;
+  service: EngineApiImpl;
   sessions: Session[];
   statuses: string[];
 }
@@ -29,7 +29,7 @@ interface Engine {
 async function engine(dataDir = tempDir('le-data-')): Promise<Engine & { dataDir: string }> {
   const sessions: Session[] = [];
   const statuses: string[] = [];
-  const service = new EngineService(<E extends EventName>(name: E, payload: Payload<E>) => {
+  const service = createEngine(<E extends EventName>(name: E, payload: Payload<E>) => {
     if (name === 'session') sessions.push(payload as Session);
     if (name === 'status') statuses.push((payload as Payload<'status'>).status);
   }, { dataDir });
@@ -58,12 +58,12 @@ test('a trained model is unsaved until saved; a new one, or opening another, nee
   const e = await engine();
   const first = await start(e);
   await finished(e);
-  const s = await e.service.getSession();
+  const s = await e.service.getSession({});
   assert.equal(s.unsaved, true);
   assert.ok(s.modelId > 0 && s.modelId === first.modelId);
   await assert.rejects(start(e), code('UNSAVED', /\(synthetic|latent 2, hidden 16, 1 epoch\).*not saved/));
   await assert.rejects(e.service.openModel({ dir: '/nowhere' }), code('UNSAVED'));
-  assert.equal((await e.service.getSession()).modelId, first.modelId, 'the model was kept');
+  assert.equal((await e.service.getSession({})).modelId, first.modelId, 'the model was kept');
 
   const dir = path.join(tempDir(), 'm');
   const saved = await e.service.saveModel({ dir });
@@ -107,10 +107,10 @@ test('every epoch is autosaved; a restarted engine offers the model back, and di
   await start(a);
   await finished(a);
   assert.ok(existsSync(path.join(a.dataDir, 'autosave', 'manifest.json')));
-  assert.equal((await a.service.getSession()).autosaveError, null);
+  assert.equal((await a.service.getSession({})).autosaveError, null);
 
   const b = await engine(a.dataDir);
-  const offer = (await b.service.getSession()).recovery;
+  const offer = (await b.service.getSession({})).recovery;
   assert.ok(offer, 'the restarted engine offers the autosave');
   assert.match(offer.description, /latent 2, hidden 16, 1 epoch/);
   await assert.rejects(start(b), code('UNSAVED', /last session/), 'a new training does not bury it silently');
@@ -119,16 +119,16 @@ test('every epoch is autosaved; a restarted engine offers the model back, and di
   assert.equal(back.unsaved, true);
   assert.equal(back.modelDir, null);
   assert.equal(back.recovery, null);
-  const pts = await b.service.latentPoints();
+  const pts = await b.service.latentPoints({});
   assert.equal(pts.count, 32);
 
   // Still unsaved, so a third engine offers it again; once discarded, never.
   const c = await engine(a.dataDir);
-  assert.ok((await c.service.getSession()).recovery);
-  await c.service.discardAutosave();
-  assert.equal((await c.service.getSession()).recovery, null);
+  assert.ok((await c.service.getSession({})).recovery);
+  await c.service.discardAutosave({});
+  assert.equal((await c.service.getSession({})).recovery, null);
   const d = await engine(a.dataDir);
-  assert.equal((await d.service.getSession()).recovery, null);
+  assert.equal((await d.service.getSession({})).recovery, null);
 });
 
 test('a model saved by the user is not offered after a restart', async () => {
@@ -137,7 +137,7 @@ test('a model saved by the user is not offered after a restart', async () => {
   await finished(a);
   await a.service.saveModel({ dir: path.join(tempDir(), 'kept') });
   const b = await engine(a.dataDir);
-  assert.equal((await b.service.getSession()).recovery, null);
+  assert.equal((await b.service.getSession({})).recovery, null);
 });
 
 test('an autosave that cannot be written is reported and training goes on', async () => {
@@ -146,7 +146,7 @@ test('an autosave that cannot be written is reported and training goes on', asyn
   const e = await engine(blocked);
   await start(e);
   await finished(e);
-  const s = await e.service.getSession();
+  const s = await e.service.getSession({});
   assert.equal(s.history.length, 1);
   assert.match(s.autosaveError ?? '', /autosave .* failed: .*is a file, not a folder/);
 });

@@ -4,11 +4,11 @@ import { UserError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { initBackend } from '../../engine/backend.js';
 import { loadDataset } from '../../data/load.js';
-import type { Dataset } from '../../data/dataset.js';
-import { loadModel, readManifest, type SavedModel } from '../../model/io.js';
-import { subset } from '../../latent/evaluate.js';
-import { decodeZ, encodeSet, reconstruct, type ReconstructMode } from '../../latent/ops.js';
-import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from '../../latent/explore.js';
+import type { Dataset, ImageSet } from '../../data/dataset.js';
+import { loadModel, readManifest, type SavedModel } from '../../model/folder.js';
+import type { ExploreInput } from '../../contract/schemas.js';
+import { parseNoise } from '../../latent/explore.js';
+import { exploreView } from '../../latent/views.js';
 import { encodePng, gridImage } from '../../io/png.js';
 import { historyToCsv } from '../../io/csv.js';
 import { intOption, numberListOption, numberOption } from '../parse.js';
@@ -30,15 +30,17 @@ function checkPng(out: string): void {
   if (path.extname(out).toLowerCase() !== '.png') throw new UserError('BAD_CONFIG', `--out ${out}: the file name should end in .png.`);
 }
 
-/** Decodes z and writes the images as a grid PNG. */
-async function writeDecodedGrid(model: SavedModel, z: Float32Array, cols: number, out: string, scale: number): Promise<void> {
-  const px = await decodeZ(model.vae, z);
-  const c = model.vae.config;
-  await writeFileAtomic(out, encodePng(gridImage(px, z.length / c.latentDim, c.height, c.width, { cols, scale })));
+/** Runs an explore view (the same one the app shows) and writes its images as a grid PNG. */
+async function writeView(model: SavedModel, test: ImageSet, input: ExploreInput, out: string, scale: number): Promise<void> {
+  const v = await exploreView(model.vae, test, input);
+  const { count, height, width, pixels } = v.images;
+  await writeFileAtomic(out, encodePng(gridImage(pixels, count, height, width, { cols: v.cols, scale })));
 }
 
-async function meansOf(model: SavedModel, ds: Dataset, indices: number[]): Promise<Float32Array> {
-  return (await encodeSet(model.vae, subset(ds.test, indices))).mean;
+/** Views that need no test image still take the model's data shape from an empty set. */
+function noImages(model: SavedModel): ImageSet {
+  const { height, width } = model.vae.config;
+  return { count: 0, height, width, pixels: new Float32Array(0), labels: null };
 }
 
 const scaleOpt = (cmd: Command) => cmd.option('--scale <n>', 'magnify each pixel n times', intOption('--scale'), 1);
@@ -60,10 +62,7 @@ export function registerExploreCommands(program: Command): void {
     const ds = await testSet(model);
     checkIndex(ds, o.from, '--from');
     checkIndex(ds, o.to, '--to');
-    const k = model.vae.config.latentDim;
-    const means = await meansOf(model, ds, [o.from, o.to]);
-    const z = interpolate(means.subarray(0, k), means.subarray(k), o.steps, o.spherical ? 'spherical' : 'linear');
-    await writeDecodedGrid(model, z, o.steps, o.out, o.scale);
+    await writeView(model, ds.test, { kind: 'interpolate', from: o.from, to: o.to, steps: o.steps, path: o.spherical ? 'spherical' : 'linear' }, o.out, o.scale);
   });
 
   scaleOpt(
@@ -80,8 +79,7 @@ export function registerExploreCommands(program: Command): void {
     const model = await open(o.model);
     const ds = await testSet(model);
     checkIndex(ds, o.index, '--index');
-    const z = traverse(await meansOf(model, ds, [o.index]), o.range, o.steps);
-    await writeDecodedGrid(model, z, o.steps, o.out, o.scale);
+    await writeView(model, ds.test, { kind: 'traverse', index: o.index, range: o.range, steps: o.steps }, o.out, o.scale);
   });
 
   scaleOpt(
@@ -95,8 +93,7 @@ export function registerExploreCommands(program: Command): void {
   ).action(async (o: { model: string; n: number; seed: number; out: string; scale: number }) => {
     checkPng(o.out);
     const model = await open(o.model);
-    const z = priorSamples(o.n, model.vae.config.latentDim, o.seed);
-    await writeDecodedGrid(model, z, Math.ceil(Math.sqrt(o.n)), o.out, o.scale);
+    await writeView(model, noImages(model), { kind: 'prior', n: o.n, seed: o.seed }, o.out, o.scale);
   });
 
   scaleOpt(
@@ -113,16 +110,14 @@ export function registerExploreCommands(program: Command): void {
     checkPng(o.out);
     if (o.dims.length !== 2) throw new UserError('BAD_CONFIG', '--dims: give exactly two dims, e.g. 0,1.');
     const model = await open(o.model);
-    const k = model.vae.config.latentDim;
-    if (k < 2) throw new UserError('BAD_CONFIG', 'This model has one latent dim; a manifold grid needs two.');
-    let base: Float32Array = new Float32Array(k);
+    let test = noImages(model);
     if (o.at !== undefined) {
       const ds = await testSet(model);
       checkIndex(ds, o.at, '--at');
-      base = await meansOf(model, ds, [o.at]);
+      test = ds.test;
     }
-    const z = manifoldGrid(base, [o.dims[0]!, o.dims[1]!], o.grid, o.range);
-    await writeDecodedGrid(model, z, o.grid, o.out, o.scale);
+    const input: ExploreInput = { kind: 'manifold', dims: [o.dims[0]!, o.dims[1]!], grid: o.grid, range: o.range, at: o.at ?? null };
+    await writeView(model, test, input, o.out, o.scale);
   });
 
   scaleOpt(
@@ -140,16 +135,9 @@ export function registerExploreCommands(program: Command): void {
     const model = await open(o.model);
     const ds = await testSet(model);
     if (o.n < 1 || o.n > Math.min(1000, ds.test.count)) throw new UserError('BAD_CONFIG', `--n: choose from 1 to ${Math.min(1000, ds.test.count)} images.`);
-    const clean = subset(ds.test, Array.from({ length: o.n }, (_, i) => i));
-    const noisy = { ...clean, pixels: addNoise(clean.pixels, o.noise, o.seed) };
-    const mode: ReconstructMode = o.stochastic ? 'sample' : 'mean';
-    const rec = await reconstruct(model.vae, noisy, mode, o.seed);
-    const all = new Float32Array(clean.pixels.length * 3);
-    all.set(noisy.pixels, 0);
-    all.set(rec.pixels, clean.pixels.length);
-    all.set(clean.pixels, 2 * clean.pixels.length);
-    const c = model.vae.config;
-    await writeFileAtomic(o.out, encodePng(gridImage(all, 3 * o.n, c.height, c.width, { cols: o.n, scale: o.scale })));
+    const amount = o.noise.kind === 'gaussian' ? o.noise.sigma : o.noise.p;
+    const input: ExploreInput = { kind: 'denoise', noise: o.noise.kind, amount, n: o.n, seed: o.seed, mode: o.stochastic ? 'sample' : 'mean' };
+    await writeView(model, ds.test, input, o.out, o.scale);
   });
 
   program

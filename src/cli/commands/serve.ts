@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { checkToken } from '../../server/access.js';
-import { isLoopback, serve } from '../../server/serve.js';
+import { checkToken } from '../../web/access.js';
+import { isLoopback, serve } from '../../web/web-server.js';
 import { openBrowser } from '../../util/open-browser.js';
 import { intOption } from '../parse.js';
 

@@ -3,9 +3,12 @@ import type { Command } from 'commander';
 import { UserError } from '../../util/errors.js';
 import { checkSaveTarget } from '../../model/save-target.js';
 import { parseDataArg } from '../../data/load.js';
-import { ACTIVATIONS, DEFAULT_MODEL, DEFAULT_TRAIN, describeIssues } from '../../model/config.js';
-import { TrainRequestSchema, type TrainRequest } from '../../train/protocol.js';
-import { TrainingRun } from '../../train/session.js';
+import { describeIssues } from '../../model/config.js';
+import { ACTIVATIONS } from '../../contract/shapes.js';
+import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../contract/defaults.js';
+import { prepareTraining, TrainRequestSchema, type TrainRequest } from '../../train/prepare.js';
+import { TrainingJob } from '../../train/training-job.js';
+import { initBackend } from '../../engine/backend.js';
 import { choiceOption, FLAG_OF, intOption, numberListOption, numberOption } from '../parse.js';
 import { TrainReporter } from '../progress.js';
 
@@ -91,7 +94,12 @@ export function registerTrain(program: Command): void {
     .action(async (o: TrainOpts) => {
       const request = await trainRequestFromOptions(o);
       const reporter = new TrainReporter(Boolean(o.json));
-      const run = new TrainingRun(request, (e) => reporter.handle(e));
+      const backend = await initBackend();
+      const { dataset, vae, history, adamState } = await prepareTraining(request);
+      const run = new TrainingJob(
+        { vae, dataset, config: request.training, backend: backend.name, history, adamState, out: request.out },
+        (e) => reporter.handle(e),
+      );
       let interrupts = 0;
       const onSigint = () => {
         interrupts += 1;
@@ -115,6 +123,7 @@ export function registerTrain(program: Command): void {
       } finally {
         reporter.stopBar();
         process.off('SIGINT', onSigint);
+        vae.dispose();
       }
     });
 }

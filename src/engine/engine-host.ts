@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { startTsWorker } from '../util/ts-worker.js';
-import type { EngineOptions } from './service.js';
+import type { EngineOptions } from './engine-service.js';
 
 /**
  * The engine thread, seen from the thread that owns it. Each UI connection gets
@@ -14,7 +14,7 @@ export class EngineHost {
    * app passes its bundle); `options` reach the engine (its data folder).
    */
   static async start(entry?: URL, options: EngineOptions = {}): Promise<EngineHost> {
-    const worker = startTsWorker(entry ?? new URL('./worker.ts', import.meta.url), options);
+    const worker = startTsWorker(entry ?? new URL('./engine-thread.ts', import.meta.url), options);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import {
   accessPolicy, checkToken, cookieName, hostAllowed, newToken, originAllowed, sameToken, setCookieHeader, startUrl, tokenOf,
-} from '../../src/server/access.js';
+} from '../../src/web/access.js';
 import { UserError } from '../../src/util/errors.js';
 import { nestedDeeperThan } from '../../src/rpc/guard.js';
 

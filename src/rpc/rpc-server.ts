@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { events, modelBound, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
-import { toErrorInfo } from '../util/errors.js';
+import { toErrorBody } from '../util/errors.js';
 import { LIMITS } from '../contract/limits.js';
 import { approximateSize, RequestMessageSchema, type Endpoint, type ResponseMessage } from './wire.js';
 
@@ -91,7 +91,7 @@ export class RpcServer {
       const value = await call.call(this.engine, checked.data);
       this.reply(ep, { t: 'res', id, ok: true, value });
     } catch (err) {
-      this.reply(ep, { t: 'res', id, ok: false, error: toErrorInfo(err) });
+      this.reply(ep, { t: 'res', id, ok: false, error: toErrorBody(err) });
     }
   }
 }

@@ -2,18 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AdamState } from '../train/adam-state.js';
+import type { AdamState } from './optimizer-state.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
-import { ModelConfigSchema, TrainConfigSchema, describeIssues } from './config.js';
+import { describeIssues } from './config.js';
 import { Vae } from './vae.js';
 import { checkSaveTarget } from './save-target.js';
 import { readJson, readModelFile } from './model-file.js';
 import { checkModelSize, parameterCount } from './capacity.js';
-import { DataSpecSchema } from '../data/dataset.js';
 
-export { LossSchema, EpochRecordSchema, type Loss, type EpochRecord } from './records.js';
-import { LossSchema, EpochRecordSchema } from './records.js';
+import { DataSpecSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, TrainConfigSchema } from '../contract/shapes.js';
 
 export const ManifestSchema = z.object({
   format: z.literal('latent-explorer-model'),

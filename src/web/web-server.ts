@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
-import { EngineHost } from '../engine/host.js';
+import { EngineHost } from '../engine/engine-host.js';
 import { MAX_REQUEST_BYTES } from '../contract/limits.js';
 import { UserError } from '../util/errors.js';
 import {

@@ -1,17 +1,28 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { TrainingRun } from '../../src/train/session.js';
-import type { TrainRequest, WorkerEvent } from '../../src/train/protocol.js';
-import { readManifest } from '../../src/model/io.js';
-import { DEFAULT_TRAIN } from '../../src/model/config.js';
+import { TrainingJob, type TrainingEvent, type TrainingListener } from '../../src/train/training-job.js';
+import { prepareTraining, type TrainRequest } from '../../src/train/prepare.js';
+import { setupTf } from '../helpers/tf.js';
+import { readManifest } from '../../src/model/folder.js';
+import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
 
 let dataDir: string;
-before(() => {
+let backend: string;
+before(async () => {
   dataDir = writeSyntheticFolder({ train: 512, test: 64, h: 8, w: 6 });
+  backend = await setupTf();
 });
+
+/** Prepares a request and starts its job, as the command line does. */
+async function startJob(req: TrainRequest, listener?: TrainingListener): Promise<TrainingJob> {
+  const { dataset, vae, history, adamState } = await prepareTraining(req);
+  const job = new TrainingJob({ vae, dataset, config: req.training, backend, history, adamState, out: req.out }, listener);
+  void job.done.finally(() => vae.dispose()).catch(() => undefined);
+  return job;
+}
 
 const request = (over: Partial<TrainRequest> = {}, epochs = 2): TrainRequest => ({
   data: { kind: 'folder', path: dataDir },
@@ -20,29 +31,29 @@ const request = (over: Partial<TrainRequest> = {}, epochs = 2): TrainRequest => 
   ...over,
 });
 
-test('training runs in a worker, streams progress, checkpoints, and never blocks the owning thread', async () => {
+test('a training job streams progress, checkpoints, and never blocks its thread', async () => {
   const out = path.join(tempDir(), 'model');
-  const events: WorkerEvent[] = [];
+  const events: TrainingEvent[] = [];
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
-  const run = new TrainingRun(request({ out }), (e) => events.push(e));
+  const run = await startJob(request({ out }), (e) => events.push(e));
   const result = await run.done;
   clearInterval(timer);
   const types = new Set(events.map((e) => e.type));
-  for (const t of ['started', 'batch', 'epoch', 'checkpoint', 'done']) assert.ok(types.has(t as WorkerEvent['type']), `saw ${t}`);
+  for (const t of ['started', 'batch', 'epoch', 'checkpoint', 'done']) assert.ok(types.has(t as TrainingEvent['type']), `saw ${t}`);
   assert.equal(result.history.length, 2);
   assert.equal(result.stopped, false);
   assert.equal((await readManifest(out)).history.length, 2);
-  // While the worker trained, this thread kept running its timers.
+  // While the job trained, this thread kept running its timers.
   assert.ok(ticks >= 10, `the owning thread ran its timer only ${ticks} times`);
 });
 
-test('pause holds the worker between batches, resume continues, stop ends the run early', async () => {
-  const events: WorkerEvent[] = [];
+test('pause holds the job between batches, resume continues, stop ends the run early', async () => {
+  const events: TrainingEvent[] = [];
   let pausedAtBatches = -1;
   let resolvePaused!: () => void;
   const paused = new Promise<void>((r) => (resolvePaused = r));
-  const run = new TrainingRun(request({}, 200), (e) => {
+  const run = await startJob(request({}, 200), (e) => {
     events.push(e);
     if (e.type === 'paused') resolvePaused();
   });
@@ -69,11 +80,10 @@ test('pause holds the worker between batches, resume continues, stop ends the ru
   assert.ok(result.history.length < 200);
 });
 
-test('a request with bad settings is refused before a worker starts; bad data fails the run with its message', async () => {
-  assert.throws(
-    () => new TrainingRun({ ...request(), training: { ...request().training, batchSize: 0 } }),
+test('a request with bad settings is refused before a job starts; bad data fails with its message', async () => {
+  await assert.rejects(
+    startJob({ ...request(), training: { ...request().training, batchSize: 0 } }),
     (e: unknown) => e instanceof UserError && /batchSize: batch size must be at least 1/.test(e.message),
   );
-  const run = new TrainingRun(request({ data: { kind: 'folder', path: '/no/such/folder' } }));
-  await assert.rejects(run.done, /\/no\/such\/folder is not a folder/);
+  await assert.rejects(startJob(request({ data: { kind: 'folder', path: '/no/such/folder' } })), /\/no\/such\/folder is not a folder/);
 });

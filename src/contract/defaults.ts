@@ -1,0 +1,22 @@
+import type { ModelConfig, TrainConfig } from './shapes.js';
+
+// The one set of defaults: the engine, the command line and the form all start from these.
+
+export const DEFAULT_MODEL: Omit<ModelConfig, 'height' | 'width'> = {
+  latentDim: 3,
+  hidden: [512],
+  activation: 'relu',
+  likelihood: 'bernoulli',
+  sigma: 0.1,
+};
+
+export const DEFAULT_TRAIN: TrainConfig = {
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 0.001,
+  beta: 1,
+  warmupEpochs: 0,
+  seed: 42,
+  limit: 0,
+};
+

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+// The shapes that cross the contract, defined once: the engine's data, model
+// and training code take their types from here.
+
+/** Where a dataset comes from. Serialisable, so it can cross to a worker and into a manifest. */
+export const DataSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mnist') }),
+  z.object({ kind: z.literal('fashion'), dir: z.string().optional() }),
+  z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
+  z.object({ kind: z.literal('files'), images: z.string().min(1), labels: z.string().min(1).optional() }),
+]);
+export type DataSpec = z.infer<typeof DataSpecSchema>;
+
+export const ACTIVATIONS = ['relu', 'tanh', 'elu', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/**
+ * The architecture of a VAE: MLP encoder and decoder, mirrored. `height` and
+ * `width` are the image size the model was built for.
+ */
+export const ModelConfigSchema = z.object({
+  height: z.number().int().min(1).max(4096),
+  width: z.number().int().min(1).max(4096),
+  latentDim: z.number().int().min(1, 'latent dim must be at least 1').max(LIMITS.latentDim, `latent dim must be at most ${LIMITS.latentDim}`),
+  hidden: z
+    .array(z.number().int().min(1, 'a hidden layer needs at least one unit').max(8192, 'a hidden layer has at most 8192 units'))
+    .min(1, 'give at least one hidden layer')
+    .max(8, 'at most 8 hidden layers'),
+  activation: z.enum(ACTIVATIONS),
+  /** Bernoulli: cross-entropy with logits. Gaussian: fixed-σ normal with mean sigmoid(logits). */
+  likelihood: z.enum(['bernoulli', 'gaussian']),
+  /** Observation noise σ of the Gaussian likelihood (ignored for Bernoulli). */
+  sigma: z.number().gt(0, 'σ must be positive').max(10),
+});
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+/** How to train: optimiser, batch, epochs, KL weighting, seed. */
+export const TrainConfigSchema = z.object({
+  epochs: z.number().int().min(1, 'train for at least one epoch').max(100000),
+  batchSize: z.number().int().min(1, 'batch size must be at least 1').max(8192, 'batch size must be at most 8192'),
+  learningRate: z.number().gt(0, 'learning rate must be positive').max(10),
+  /** KL weight β: 1 is the plain ELBO. */
+  beta: z.number().min(0, 'β cannot be negative').max(1000),
+  /** Epochs over which the KL weight ramps linearly from 0 to β (0: no warm-up). */
+  warmupEpochs: z.number().min(0, 'warm-up cannot be negative').max(100000),
+  /** Seed for initialisation, shuffling and sampling; the same seed reproduces a run. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  /** Train on only the first N training images (0: all). */
+  limit: z.number().int().min(0),
+});
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+
+/** Losses in nats per image: total = recon + KL (the negative ELBO). */
+export const LossSchema = z.object({ total: z.number(), recon: z.number(), kl: z.number() });
+export type Loss = z.infer<typeof LossSchema>;
+
+export const EpochRecordSchema = z.object({
+  epoch: z.number().int().min(1),
+  train: LossSchema,
+  test: LossSchema,
+  klWeight: z.number(),
+  seconds: z.number(),
+  samplesPerSecond: z.number(),
+  backend: z.string(),
+});
+export type EpochRecord = z.infer<typeof EpochRecordSchema>;
+
+/** A new model's architecture; the image size comes from the data. */
+export const NewModelSchema = ModelConfigSchema.omit({ height: true, width: true }).extend({ kind: z.literal('new') });
+
+/** Where a training run stands, about ten times a second. */
+export const BatchProgressSchema = z.object({
+  epoch: z.number(),
+  /** The last epoch this run will reach. */
+  lastEpoch: z.number(),
+  batch: z.number(),
+  batches: z.number(),
+  /** Losses of the latest batch, in nats per image. */
+  loss: LossSchema,
+  klWeight: z.number(),
+  samplesPerSecond: z.number(),
+  /** Seconds to the end of the run, from the speed so far. */
+  etaSeconds: z.number(),
+});
+export type BatchProgress = z.infer<typeof BatchProgressSchema>;
+
+/** A short description of a dataset, for manifests and the UI. */
+export const DatasetInfoSchema = z.object({
+  name: z.string(),
+  spec: DataSpecSchema,
+  height: z.number(),
+  width: z.number(),
+  trainCount: z.number(),
+  testCount: z.number(),
+  labelled: z.boolean(),
+  classNames: z.array(z.string()).nullable(),
+});
+export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
+
+/** How the scatter's 3D positions relate to z: as is (3 dims), PCA of more dims, a plane (2), a line (1). */
+export const ProjectionSchema = z.enum(['identity', 'pca', 'plane', 'line']);
+export type Projection = z.infer<typeof ProjectionSchema>;
+
+/** Every error that crosses a thread or a socket: a stable code for programs, a sentence for people. */
+export const ErrorBodySchema = z.object({ code: z.string(), message: z.string() });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Session } from '../../contract/schemas.js';
+import { DEFAULT_TRAIN } from '../../contract/defaults.js';
+import type { Dataset } from '../../data/dataset.js';
+import { loadDataset } from '../../data/load.js';
+import { loadModel, saveModel } from '../../model/folder.js';
+import { manifestFor } from '../../train/trainer.js';
+import { UserError } from '../../util/errors.js';
+import type { SessionState } from '../session-state.js';
+import type { Handlers, Serial } from './types.js';
+
+/**
+ * A folder path from a window must be absolute: a relative one would land
+ * wherever the engine happened to start, which the user cannot see.
+ */
+function fullPath(dir: string): string {
+  if (!path.isAbsolute(dir)) {
+    throw new UserError('BAD_REQUEST', `"${dir}" is a relative path; give the folder's full path, from the root of the disk.`);
+  }
+  return dir;
+}
+
+/** Opens a model folder and its data; `recovered` marks the autosave, which stays unsaved until saved. */
+async function open(s: SessionState, dir: string, signal: AbortSignal, recovered: boolean): Promise<Session> {
+  s.requireIdle('open a model');
+  const saved = await loadModel(dir);
+  let dataset: Dataset;
+  try {
+    dataset = await loadDataset(saved.manifest.dataset.spec, { signal });
+    signal.throwIfAborted();
+  } catch (err) {
+    saved.vae.dispose();
+    throw err;
+  }
+  if (!recovered) await s.discardUnsaved();
+  s.replaceModel(saved.vae, dataset, recovered ? null : path.resolve(dir));
+  s.history = saved.manifest.history;
+  s.training = saved.manifest.training;
+  s.adam = saved.adamState;
+  s.unsaved = recovered;
+  if (recovered) s.recovery = null;
+  s.setStatus(s.history.length > 0 ? 'done' : 'idle');
+  return s.snapshot();
+}
+
+/** Open, save, and the autosave a previous run left: the model-folder requests. */
+export function modelHandlers(s: SessionState, serial: Serial): Handlers<'openModel' | 'saveModel' | 'recoverAutosave' | 'discardAutosave'> {
+  return {
+    openModel: (input) =>
+      serial('Opening the model', (signal) => {
+        const dir = fullPath(input.dir);
+        s.requireIdle('open a model');
+        s.requireDiscardable(input.discard, 'open another');
+        return open(s, dir, signal, false);
+      }),
+    saveModel: (input) =>
+      serial('Saving the model', async () => {
+        s.requireIdle('save');
+        const { vae, dataset } = s.requireModel();
+        const manifest = manifestFor(vae, dataset, s.training ?? DEFAULT_TRAIN, s.history);
+        s.modelDir = await saveModel(fullPath(input.dir), vae, manifest, s.adam, { replace: input.replace ?? false });
+        if (s.unsaved) await s.autosave.settle().catch(() => undefined);
+        s.unsaved = false;
+        return s.snapshot();
+      }),
+    recoverAutosave: (input) =>
+      serial('Reopening the autosaved model', async (signal) => {
+        if (!s.recovery) throw new UserError('NOT_FOUND', 'There is no autosaved model to reopen.');
+        if (s.unsaved && !input.discard) s.requireDiscardable(false, 'reopen the autosaved one');
+        return open(s, s.recovery.dir, signal, true);
+      }),
+    discardAutosave: () =>
+      serial('Discarding the autosave', async () => {
+        s.recovery = null;
+        if (!s.unsaved) await s.autosave.settle();
+        return s.snapshot();
+      }),
+  };
+}

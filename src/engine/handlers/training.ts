@@ -1,0 +1,118 @@
+import type { EngineApi } from '../../contract/index.js';
+import type { Session } from '../../contract/schemas.js';
+import type { ModelConfig } from '../../contract/shapes.js';
+import { DEFAULT_TRAIN } from '../../contract/defaults.js';
+import { loadDataset } from '../../data/load.js';
+import { Vae } from '../../model/vae.js';
+import { TrainingJob } from '../../train/training-job.js';
+import { UserError } from '../../util/errors.js';
+import type { Handlers, Serial } from './types.js';
+import type { SessionState } from '../session-state.js';
+
+/** How often, at most, the UI is told to redraw the latent space while training. */
+const LATENT_REFRESH_MS = 2000;
+
+type TrainingMethods = 'startTraining' | 'continueTraining' | 'pauseTraining' | 'resumeTraining' | 'stopTraining';
+
+/**
+ * Starts the training job without waiting for it; its course is reported
+ * through events, and every epoch end is checkpointed into the autosave, so a
+ * crash or a closed window loses at most one epoch.
+ */
+function runTraining(s: SessionState, epochs: number): void {
+  const { vae, dataset } = s.requireModel();
+  const config = { ...(s.training ?? DEFAULT_TRAIN), epochs };
+  const modelId = s.modelId;
+  let lastLatentEvent = 0;
+  s.setStatus('running');
+  const job = new TrainingJob({
+    vae, dataset, config, backend: s.backend, history: s.history, adamState: s.adam, out: s.autosave.dir,
+    afterCheckpoint: async () => {
+      s.autosaveError = null;
+      await s.autosave.checkpointed(s.describeModel());
+    },
+    onCheckpointError: (err) => {
+      // The write error ends by telling the user to choose another place, which the app cannot offer here.
+      const reason = (err instanceof Error ? err.message : String(err)).replace(/ Choose a place you can write to\.$/, '');
+      s.autosaveError =
+        `The autosave into ${s.autosave.dir} failed: ${reason} The model is only in memory until you save it; ` +
+        'set LATENT_EXPLORER_DATA_DIR to a folder you can write to for the next start.';
+      s.changed();
+    },
+  }, (e) => {
+    if (e.type === 'batch') {
+      s.progress = e.progress;
+      s.emit('progress', e.progress);
+      const now = Date.now();
+      if (now - lastLatentEvent >= LATENT_REFRESH_MS) {
+        lastLatentEvent = now;
+        s.emit('latentChanged', { epoch: e.progress.epoch, batch: e.progress.batch });
+      }
+    } else if (e.type === 'epoch') {
+      s.history = [...s.history, e.record];
+      if (s.modelId === modelId) s.unsaved = true;
+      s.emit('epoch', e.record);
+      lastLatentEvent = Date.now();
+      s.emit('latentChanged', { epoch: e.record.epoch, batch: 0 });
+      s.changed();
+    }
+  });
+  s.job = job;
+  job.done.then(
+    (result) => {
+      s.history = result.history;
+      s.adam = result.adamState;
+      s.setStatus(result.stopped ? 'stopped' : 'done');
+    },
+    (err: unknown) => s.setStatus('failed', err instanceof Error ? err.message : String(err)),
+  );
+}
+
+/** Start, continue, pause, resume and stop: the training requests. */
+export function trainingHandlers(s: SessionState, serial: Serial): Handlers<TrainingMethods> {
+  return {
+    startTraining: (input: Parameters<EngineApi['startTraining']>[0]) =>
+      serial('Loading the data', async (signal): Promise<Session> => {
+        s.requireIdle('start a new one');
+        s.requireDiscardable(input.discard, 'train a new one');
+        const dataset = await loadDataset(input.data, { signal });
+        signal.throwIfAborted();
+        const config: ModelConfig = { ...input.model, height: dataset.train.height, width: dataset.train.width };
+        const vae = Vae.create(config, input.training.seed);
+        await s.discardUnsaved();
+        s.replaceModel(vae, dataset, null);
+        s.training = input.training;
+        runTraining(s, input.training.epochs);
+        return s.snapshot();
+      }),
+    continueTraining: (input) =>
+      serial('Continuing', async () => {
+        s.requireIdle('continue');
+        s.requireModel();
+        s.training = { ...(s.training ?? DEFAULT_TRAIN), epochs: input.epochs };
+        runTraining(s, input.epochs);
+        return s.snapshot();
+      }),
+    pauseTraining: () =>
+      serial('Pausing', async () => {
+        if (s.status !== 'running') throw new UserError('BAD_REQUEST', 'Training is not running.');
+        s.job!.pause();
+        s.setStatus('paused');
+        return s.snapshot();
+      }),
+    resumeTraining: () =>
+      serial('Resuming', async () => {
+        if (s.status !== 'paused') throw new UserError('BAD_REQUEST', 'Training is not paused.');
+        s.job!.resume();
+        s.setStatus('running');
+        return s.snapshot();
+      }),
+    stopTraining: () =>
+      serial('Stopping', async () => {
+        if (!s.busy()) throw new UserError('BAD_REQUEST', 'Training is not running.');
+        s.job!.stop();
+        s.setStatus('stopping');
+        return s.snapshot();
+      }),
+  };
+}

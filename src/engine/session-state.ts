@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { EventName, Payload } from '../contract/index.js';
+import type { Session } from '../contract/schemas.js';
+import type { BatchProgress, EpochRecord, TrainConfig } from '../contract/shapes.js';
+import { describeDataset, type Dataset } from '../data/dataset.js';
+import type { AdamState } from '../model/optimizer-state.js';
+import type { Vae } from '../model/vae.js';
+import type { Projector } from '../latent/projection.js';
+import type { TrainingJob } from '../train/training-job.js';
+import { UserError } from '../util/errors.js';
+import type { Autosave, Recovery } from './autosave.js';
+
+export type Emit = <E extends EventName>(name: E, payload: Payload<E>) => void;
+type Status = Session['status'];
+
+/**
+ * The engine's one session and its rules: one dataset, one model, one
+ * training job at a time; which states allow what; and the rule that a model
+ * with unsaved training is never dropped without the user's say. The request
+ * handlers (handlers/) change it only through these methods and fields, and
+ * every change reaches every window as a `session` event.
+ */
+export class SessionState {
+  backend = 'unknown';
+  status: Status = 'idle';
+  error: string | null = null;
+  dataset: Dataset | null = null;
+  vae: Vae | null = null;
+  training: TrainConfig | null = null;
+  history: EpochRecord[] = [];
+  progress: BatchProgress | null = null;
+  modelDir: string | null = null;
+  adam: AdamState | null = null;
+  job: TrainingJob | null = null;
+  /** How the last scatter placed z in 3D, to draw explore paths in the same space. */
+  projector: Projector | null = null;
+  readonly engineId = randomUUID();
+  modelId = 0;
+  /** Epochs trained since the model was last saved or opened. */
+  unsaved = false;
+  recovery: Recovery | null = null;
+  autosaveError: string | null = null;
+
+  constructor(readonly emit: Emit, readonly autosave: Autosave) {}
+
+  snapshot(): Session {
+    return {
+      backend: this.backend, status: this.status, error: this.error,
+      dataset: this.dataset ? describeDataset(this.dataset) : null,
+      model: this.vae?.config ?? null,
+      training: this.training, history: this.history, progress: this.progress, modelDir: this.modelDir,
+      engineId: this.engineId, modelId: this.modelId, unsaved: this.unsaved, recovery: this.recovery, autosaveError: this.autosaveError,
+    };
+  }
+
+  /** Tells every window the whole session, so they all agree. */
+  changed(): void {
+    this.emit('session', this.snapshot());
+  }
+
+  setStatus(status: Status, error: string | null = null): void {
+    this.status = status;
+    this.error = error;
+    this.emit('status', { status, error });
+    this.changed();
+  }
+
+  describeModel(): string {
+    const c = this.vae?.config;
+    if (!c || !this.dataset) return 'no model';
+    const n = this.history.length;
+    return `${this.dataset.name}, latent ${c.latentDim}, hidden ${c.hidden.join('-')}, ${n} epoch${n === 1 ? '' : 's'}`;
+  }
+
+  busy(): boolean {
+    return this.status === 'running' || this.status === 'paused' || this.status === 'stopping';
+  }
+
+  requireIdle(what: string): void {
+    if (this.busy()) throw new UserError('BUSY', `Stop the training before you ${what}.`);
+  }
+
+  requireModel(): { vae: Vae; dataset: Dataset } {
+    if (!this.vae || !this.dataset) throw new UserError('BAD_REQUEST', 'There is no model yet: train one or open a saved model.');
+    return { vae: this.vae, dataset: this.dataset };
+  }
+
+  /**
+   * Refuses to replace a model whose training was never saved, or to bury the
+   * one a previous run left in the autosave, unless the user said to discard it.
+   */
+  requireDiscardable(discard: boolean | undefined, what: string): void {
+    if (discard) return;
+    if (this.unsaved) {
+      throw new UserError('UNSAVED', `The current model (${this.describeModel()}) has training that is not saved. Save it, or discard it to ${what}.`);
+    }
+    if (this.recovery) {
+      throw new UserError(
+        'UNSAVED',
+        `A model from the last session (${this.recovery.description}) is still in the autosave. Reopen it, or discard it to ${what}.`,
+      );
+    }
+  }
+
+  /** The user chose to let the unsaved model go: the autosave no longer needs a decision. */
+  async discardUnsaved(): Promise<void> {
+    this.unsaved = false;
+    this.recovery = null;
+    await this.autosave.settle().catch(() => undefined);
+  }
+
+  /** Puts a new model in place (trained anew, opened or recovered); requests tagged with the old one are refused from now on. */
+  replaceModel(vae: Vae, dataset: Dataset, dir: string | null): void {
+    this.vae?.dispose();
+    this.vae = vae;
+    this.dataset = dataset;
+    this.history = [];
+    this.progress = null;
+    this.adam = null;
+    this.modelDir = dir;
+    this.modelId += 1;
+    this.unsaved = false;
+    this.projector = null;
+  }
+}

@@ -1,0 +1,70 @@
+import type { ExploreInput } from '../contract/schemas.js';
+import { LIMITS } from '../contract/limits.js';
+import { subset, type ImageSet } from '../data/dataset.js';
+import type { Vae } from '../model/vae.js';
+import { UserError } from '../util/errors.js';
+import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from './explore.js';
+import { decodeZ, encodeSet, reconstruct } from './ops.js';
+
+/** Images decoded for a view, in rows of `cols`, each row optionally labelled. */
+export interface ViewImages {
+  images: { count: number; height: number; width: number; pixels: Float32Array };
+  cols: number;
+  /** The latent points decoded (for denoising: the z of the reconstructions). */
+  z: Float32Array;
+  rowLabels: string[];
+  /** True when z is a path worth drawing in the scatter (an interpolation). */
+  path: boolean;
+}
+
+/**
+ * The explore views, decoded: a path between two test images, a traversal of
+ * every dim, prior samples, a manifold grid, or denoising. The one
+ * implementation behind the app's Explore panel and the command line's
+ * interpolate, traverse, sample, manifold and denoise.
+ */
+export async function exploreView(vae: Vae, test: ImageSet, input: ExploreInput): Promise<ViewImages> {
+  const k = vae.config.latentDim;
+  const { height, width } = vae.config;
+  const meanOf = async (i: number) => {
+    if (i >= test.count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${test.count}.`);
+    return (await encodeSet(vae, subset(test, [i]))).mean;
+  };
+  const decoded = async (z: Float32Array, cols: number, rowLabels: string[], path = false): Promise<ViewImages> => {
+    const count = z.length / k;
+    if (count > LIMITS.decodePoints) {
+      throw new UserError('TOO_LARGE', `This view would decode ${count} images; at most ${LIMITS.decodePoints} fit in one. Use fewer steps.`);
+    }
+    return { images: { count, height, width, pixels: await decodeZ(vae, z) }, cols, z, rowLabels, path };
+  };
+  switch (input.kind) {
+    case 'interpolate': {
+      const [a, b] = [await meanOf(input.from), await meanOf(input.to)];
+      return decoded(interpolate(a, b, input.steps, input.path), input.steps, [`#${input.from} → #${input.to} (${input.path})`], true);
+    }
+    case 'traverse':
+      return decoded(traverse(await meanOf(input.index), input.range, input.steps), input.steps, Array.from({ length: k }, (_, d) => `z${d}`));
+    case 'prior':
+      return decoded(priorSamples(input.n, k, input.seed), Math.ceil(Math.sqrt(input.n)), []);
+    case 'manifold': {
+      if (k < 2) throw new UserError('BAD_REQUEST', 'This model has one latent dim; a manifold grid needs two.');
+      const base = input.at === null ? new Float32Array(k) : await meanOf(input.at);
+      return decoded(manifoldGrid(base, input.dims, input.grid, input.range), input.grid, []);
+    }
+    case 'denoise': {
+      const n = Math.min(input.n, test.count);
+      const clean = subset(test, Array.from({ length: n }, (_, i) => i));
+      const noisy = addNoise(clean.pixels, parseNoise(`${input.noise}:${input.amount}`), input.seed);
+      const rec = await reconstruct(vae, { ...clean, pixels: noisy }, input.mode, input.seed);
+      const pixels = new Float32Array(noisy.length * 3);
+      pixels.set(noisy, 0);
+      pixels.set(rec.pixels, noisy.length);
+      pixels.set(clean.pixels, 2 * noisy.length);
+      const how = input.mode === 'mean' ? 'decoded mean (deterministic)' : 'decoded sample (stochastic)';
+      return {
+        images: { count: 3 * n, height, width, pixels }, cols: n, z: rec.z, path: false,
+        rowLabels: ['noisy input', how, 'clean original'],
+      };
+    }
+  }
+}
