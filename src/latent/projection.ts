@@ -1,6 +1,6 @@
 import { PCA } from 'ml-pca';
-
 import type { Projection } from '../contract/shapes.js';
+import { UserError } from '../util/errors.js';
 
 export type { Projection };
 
@@ -16,26 +16,60 @@ export interface Projected {
   explained: number[] | null;
 }
 
-/**
- * Places latent means in 3D: three dims as they are, two on the z = 0 plane,
- * one on the x axis, more by PCA onto the three main directions of variance.
- */
-export function projectTo3d(mean: Float32Array, count: number, dim: number): Projected {
-  if (dim <= 3) {
-    const project: Projector = (z, n) => {
-      const out = new Float32Array(n * 3);
-      for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) out[i * 3 + k] = z[i * dim + k]!;
-      return out;
-    };
-    return { project, positions: project(mean, count), projection: dim === 3 ? 'identity' : dim === 2 ? 'plane' : 'line', explained: null };
-  }
-  const rowsOf = (z: Float32Array, n: number) => Array.from({ length: n }, (_, i) => Array.from(z.subarray(i * dim, (i + 1) * dim)));
-  const pca = new PCA(rowsOf(mean, count), { method: 'covarianceMatrix', center: true, scale: false });
-  const project: Projector = (z, n) => {
-    const m = pca.predict(rowsOf(z, n), { nComponents: 3 });
+/** One way to place latent points in 3D: which latent sizes it suits, and how it is fitted to the encoded means. */
+export interface ProjectionMethod {
+  suits(dim: number): boolean;
+  fit(mean: Float32Array, count: number, dim: number): Omit<Projected, 'positions' | 'projection'>;
+}
+
+/** The first `dim` coordinates as they are, the rest zero: 3 dims in space, 2 on the z = 0 plane, 1 on the x axis. */
+function asIs(dim: number): Projector {
+  return (z, n) => {
     const out = new Float32Array(n * 3);
-    for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) out[i * 3 + k] = m.get(i, k);
+    for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) out[i * 3 + k] = z[i * dim + k]!;
     return out;
   };
-  return { project, positions: project(mean, count), projection: 'pca', explained: pca.getExplainedVariance().slice(0, 3) };
+}
+
+const rowsOf = (z: Float32Array, n: number, dim: number) => Array.from({ length: n }, (_, i) => Array.from(z.subarray(i * dim, (i + 1) * dim)));
+
+/**
+ * The projections, by name. Another one (UMAP, chosen axes) plugs in here;
+ * the scatter, explore paths and exports all place points through the one the
+ * scatter shows.
+ */
+export const PROJECTIONS: Record<Projection, ProjectionMethod> = {
+  identity: { suits: (dim) => dim === 3, fit: (_m, _c, dim) => ({ project: asIs(dim), explained: null }) },
+  plane: { suits: (dim) => dim === 2, fit: (_m, _c, dim) => ({ project: asIs(dim), explained: null }) },
+  line: { suits: (dim) => dim === 1, fit: (_m, _c, dim) => ({ project: asIs(dim), explained: null }) },
+  pca: {
+    suits: (dim) => dim > 3,
+    fit(mean, count, dim) {
+      const pca = new PCA(rowsOf(mean, count, dim), { method: 'covarianceMatrix', center: true, scale: false });
+      const project: Projector = (z, n) => {
+        const m = pca.predict(rowsOf(z, n, dim), { nComponents: 3 });
+        const out = new Float32Array(n * 3);
+        for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) out[i * 3 + k] = m.get(i, k);
+        return out;
+      };
+      return { project, explained: pca.getExplainedVariance().slice(0, 3) };
+    },
+  },
+};
+
+/** The projection a latent size gets by default. */
+export function defaultProjection(dim: number): Projection {
+  return (Object.keys(PROJECTIONS) as Projection[]).find((p) => PROJECTIONS[p].suits(dim))!;
+}
+
+/**
+ * Places latent means in 3D with the named projection (by default: three dims
+ * as they are, two on a plane, one on a line, more by PCA onto the three main
+ * directions of variance).
+ */
+export function projectTo3d(mean: Float32Array, count: number, dim: number, projection: Projection = defaultProjection(dim)): Projected {
+  const method = PROJECTIONS[projection];
+  if (!method.suits(dim)) throw new UserError('BAD_REQUEST', `The ${projection} projection does not suit ${dim} latent dims.`);
+  const fitted = method.fit(mean, count, dim);
+  return { ...fitted, projection, positions: fitted.project(mean, count) };
 }
