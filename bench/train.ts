@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/load.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../src/contract/defaults.js';
-import { Vae } from '../src/model/vae.js';
+import { createModel, type VaeModel } from '../src/model/vae-model.js';
 import { train } from '../src/train/trainer.js';
 import { evaluateIwae } from '../src/latent/evaluate.js';
 
@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: { epochs: { type: 'string', default: '10
 const epochs = Number(values.epochs);
 const backend = await initBackend();
 const dataset = await loadDataset({ kind: 'mnist' });
-const vae = Vae.create({ ...DEFAULT_MODEL, height: 28, width: 28 }, DEFAULT_TRAIN.seed);
+const vae = createModel({ ...DEFAULT_MODEL, height: 28, width: 28 }, DEFAULT_TRAIN.seed);
 console.log(`backend ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`);
 console.log(`model 784-${DEFAULT_MODEL.hidden.join('-')}-${DEFAULT_MODEL.latentDim}, batch ${DEFAULT_TRAIN.batchSize}, Adam ${DEFAULT_TRAIN.learningRate}, ${epochs} epochs`);
 console.log('epoch  seconds  img/s   ms/step  train −ELBO  test −ELBO  test rec  test KL  backend');

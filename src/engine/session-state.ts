@@ -4,7 +4,7 @@ import type { Session } from '../contract/schemas.js';
 import type { BatchProgress, EpochRecord, TrainConfig } from '../contract/shapes.js';
 import { describeDataset, type Dataset } from '../data/dataset.js';
 import type { AdamState } from '../model/optimizer-state.js';
-import type { Vae } from '../model/vae.js';
+import type { VaeModel } from '../model/vae-model.js';
 import type { Projector } from '../latent/projection.js';
 import type { TrainingJob } from '../train/training-job.js';
 import { UserError } from '../util/errors.js';
@@ -25,7 +25,7 @@ export class SessionState {
   status: Status = 'idle';
   error: string | null = null;
   dataset: Dataset | null = null;
-  vae: Vae | null = null;
+  vae: VaeModel | null = null;
   training: TrainConfig | null = null;
   history: EpochRecord[] = [];
   progress: BatchProgress | null = null;
@@ -80,7 +80,7 @@ export class SessionState {
     if (this.busy()) throw new UserError('BUSY', `Stop the training before you ${what}.`);
   }
 
-  requireModel(): { vae: Vae; dataset: Dataset } {
+  requireModel(): { vae: VaeModel; dataset: Dataset } {
     if (!this.vae || !this.dataset) throw new UserError('BAD_REQUEST', 'There is no model yet: train one or open a saved model.');
     return { vae: this.vae, dataset: this.dataset };
   }
@@ -110,7 +110,7 @@ export class SessionState {
   }
 
   /** Puts a new model in place (trained anew, opened or recovered); requests tagged with the old one are refused from now on. */
-  replaceModel(vae: Vae, dataset: Dataset, dir: string | null): void {
+  replaceModel(vae: VaeModel, dataset: Dataset, dir: string | null): void {
     this.vae?.dispose();
     this.vae = vae;
     this.dataset = dataset;

@@ -3,7 +3,8 @@ import { Rng } from '../util/rng.js';
 import { batches, gatherPixels, pixelsPerImage, type ImageSet } from '../data/dataset.js';
 import { klStandardNormal, logDiagNormalFromEps, logStandardNormal, reconstructionNll } from '../model/loss.js';
 import type { Loss } from '../contract/shapes.js';
-import { reparameterise, type Vae } from '../model/vae.js';
+import { type VaeModel } from '../model/vae-model.js';
+import { reparameterise } from '../model/sampling.js';
 
 function batchTensor(set: ImageSet, start: number, end: number): tf.Tensor2D {
   const d = pixelsPerImage(set);
@@ -14,7 +15,7 @@ function batchTensor(set: ImageSet, start: number, end: number): tf.Tensor2D {
  * The negative ELBO on a set, in nats per image: reconstruction (one sampled z
  * per image) plus KL, each summed over pixels or dims and averaged over images.
  */
-export async function evaluateElbo(vae: Vae, set: ImageSet, opts: { batchSize?: number; seed?: number } = {}): Promise<Loss> {
+export async function evaluateElbo(vae: VaeModel, set: ImageSet, opts: { batchSize?: number; seed?: number } = {}): Promise<Loss> {
   const size = opts.batchSize ?? 500;
   const rng = new Rng(opts.seed ?? 1234);
   let rec = 0;
@@ -41,7 +42,7 @@ export async function evaluateElbo(vae: Vae, set: ImageSet, opts: { batchSize?: 
  * nats per image: −mean over x of log (1/k Σᵢ p(x|zᵢ)p(zᵢ)/q(zᵢ|x)). k = 1 is
  * the −ELBO; larger k tightens it.
  */
-export async function evaluateIwae(vae: Vae, set: ImageSet, k: number, opts: { seed?: number; limit?: number } = {}): Promise<number> {
+export async function evaluateIwae(vae: VaeModel, set: ImageSet, k: number, opts: { seed?: number; limit?: number } = {}): Promise<number> {
   const rng = new Rng(opts.seed ?? 4321);
   const n = Math.min(set.count, opts.limit ?? set.count);
   // Bound the activations: k·b rows of pixels at a time.

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors.js';
 import { pixelsPerImage, type ImageSet } from '../data/dataset.js';
-import { sampleZ, type Vae } from '../model/vae.js';
+import { type VaeModel } from '../model/vae-model.js';
+import { sampleZ } from '../model/sampling.js';
 import { batches } from '../data/dataset.js';
 
 export interface Encoded {
@@ -17,7 +18,7 @@ export interface Encoded {
  * Encodes a whole set to latent means and log-variances, a batch at a time:
  * 70,000 images never hold more than one batch of activations.
  */
-export async function encodeSet(vae: Vae, set: ImageSet, batchSize = 1000): Promise<Encoded> {
+export async function encodeSet(vae: VaeModel, set: ImageSet, batchSize = 1000): Promise<Encoded> {
   const d = pixelsPerImage(set);
   const k = vae.config.latentDim;
   const mean = new Float32Array(set.count * k);
@@ -39,7 +40,7 @@ export async function encodeSet(vae: Vae, set: ImageSet, batchSize = 1000): Prom
 }
 
 /** Decodes n latent points (n × latentDim, row-major) to pixels in [0, 1]. */
-export async function decodeZ(vae: Vae, z: Float32Array, batchSize = 1000): Promise<Float32Array> {
+export async function decodeZ(vae: VaeModel, z: Float32Array, batchSize = 1000): Promise<Float32Array> {
   const k = vae.config.latentDim;
   if (z.length % k !== 0 || z.length === 0) {
     throw new UserError('BAD_SHAPE', `Expected a multiple of ${k} latent values (latent dim ${k}), got ${z.length}.`);
@@ -66,7 +67,7 @@ export type ReconstructMode = 'mean' | 'sample';
  * Returns the pixels and the z that was decoded.
  */
 export async function reconstruct(
-  vae: Vae,
+  vae: VaeModel,
   set: ImageSet,
   mode: ReconstructMode,
   seed?: number,

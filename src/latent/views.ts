@@ -1,7 +1,7 @@
 import type { ExploreInput } from '../contract/schemas.js';
 import { LIMITS } from '../contract/limits.js';
 import { subset, type ImageSet } from '../data/dataset.js';
-import type { Vae } from '../model/vae.js';
+import type { VaeModel } from '../model/vae-model.js';
 import { UserError } from '../util/errors.js';
 import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from './explore.js';
 import { decodeZ, encodeSet, reconstruct } from './ops.js';
@@ -23,7 +23,7 @@ export interface ViewImages {
  * implementation behind the app's Explore panel and the command line's
  * interpolate, traverse, sample, manifold and denoise.
  */
-export async function exploreView(vae: Vae, test: ImageSet, input: ExploreInput): Promise<ViewImages> {
+export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreInput): Promise<ViewImages> {
   const k = vae.config.latentDim;
   const { height, width } = vae.config;
   const meanOf = async (i: number) => {

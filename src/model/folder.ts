@@ -6,7 +6,7 @@ import type { AdamState } from './optimizer-state.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { describeIssues } from './config.js';
-import { Vae } from './vae.js';
+import { modelFromLayers, type VaeModel } from './vae-model.js';
 import { checkSaveTarget } from './save-target.js';
 import { readJson, readModelFile } from './model-file.js';
 import { checkModelSize, parameterCount } from './capacity.js';
@@ -33,7 +33,7 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export interface SavedModel {
-  vae: Vae;
+  vae: VaeModel;
   manifest: Manifest;
   /** Adam's state, when it was saved, for continuing training exactly. */
   adamState: AdamState | null;
@@ -80,7 +80,7 @@ async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<voi
  */
 export async function saveModel(
   dir: string,
-  vae: Vae,
+  vae: VaeModel,
   manifest: Manifest,
   adam?: AdamState | null,
   opts: { replace?: boolean } = {},
@@ -157,9 +157,9 @@ export async function loadModel(dir: string): Promise<SavedModel> {
     encoder.dispose();
     throw err;
   });
-  let vae: Vae;
+  let vae: VaeModel;
   try {
-    vae = Vae.fromModels(manifest.config, encoder, decoder);
+    vae = modelFromLayers(manifest.config, encoder, decoder);
   } catch (err) {
     encoder.dispose();
     decoder.dispose();

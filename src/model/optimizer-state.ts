@@ -1,5 +1,5 @@
 /**
- * Adam's state per model variable (in `Vae.variables()` order), independent of
+ * Adam's state per model variable (in `VaeModel.variables()` order), independent of
  * tfjs variable names, so it can be saved with a model and restored exactly.
  */
 export interface AdamState {

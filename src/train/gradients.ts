@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { klStandardNormal, reconstructionNll } from '../model/loss.js';
-import { sampleZ, type Vae } from '../model/vae.js';
+import { type VaeModel } from '../model/vae-model.js';
+import { sampleZ } from '../model/sampling.js';
 
 /**
  * Gradients of the batch-mean objective (recon + w·KL, each summed over pixels
  * or dims) in the order of `vae.variables()`, with the batch sums of recon and KL.
  */
 export function gradients(
-  vae: Vae,
+  vae: VaeModel,
   pixels: Float32Array,
   rows: number,
   klWeight: number,

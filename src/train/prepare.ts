@@ -6,7 +6,7 @@ import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/dataset.js';
 import { describeIssues } from '../model/config.js';
 import { loadModel } from '../model/folder.js';
-import { Vae } from '../model/vae.js';
+import { createModel, type VaeModel } from '../model/vae-model.js';
 
 /** Continue training a saved model folder. */
 export const ContinueModelSchema = z.object({ kind: z.literal('continue'), dir: z.string().min(1) });
@@ -23,7 +23,7 @@ export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 
 export interface Prepared {
   dataset: Dataset;
-  vae: Vae;
+  vae: VaeModel;
   history: EpochRecord[];
   adamState: AdamState | null;
 }
@@ -36,7 +36,7 @@ export async function prepareTraining(request: TrainRequest): Promise<Prepared> 
   const dataset = await loadDataset(req.data);
   if (req.model.kind === 'new') {
     const { kind: _kind, ...arch } = req.model;
-    const vae = Vae.create({ ...arch, height: dataset.train.height, width: dataset.train.width }, req.training.seed);
+    const vae = createModel({ ...arch, height: dataset.train.height, width: dataset.train.width }, req.training.seed);
     return { dataset, vae, history: [], adamState: null };
   }
   const saved = await loadModel(req.model.dir);

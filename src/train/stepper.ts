@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Vae } from '../model/vae.js';
+import type { VaeModel } from '../model/vae-model.js';
 import { Adam } from './adam.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import { gradients } from './gradients.js';
@@ -11,9 +11,9 @@ import { gradients } from './gradients.js';
  * memory-bound Adam running on both cores cost more than the second core saved.)
  */
 export class AdamStepper {
-  private constructor(private readonly vae: Vae, private readonly adam: Adam) {}
+  private constructor(private readonly vae: VaeModel, private readonly adam: Adam) {}
 
-  static async start(vae: Vae, learningRate: number, initial: AdamState | null): Promise<AdamStepper> {
+  static async start(vae: VaeModel, learningRate: number, initial: AdamState | null): Promise<AdamStepper> {
     return new AdamStepper(vae, new Adam(vae.variables(), learningRate, initial));
   }
 

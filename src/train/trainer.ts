@@ -6,7 +6,7 @@ import { klWeightAt } from '../model/config.js';
 import { type TrainConfig } from '../contract/shapes.js';
 import { saveModel, type Manifest } from '../model/folder.js';
 import { type EpochRecord, type Loss } from '../contract/shapes.js';
-import type { Vae } from '../model/vae.js';
+import type { VaeModel } from '../model/vae-model.js';
 import { evaluateElbo } from '../latent/evaluate.js';
 import type { PauseGate } from './pause-gate.js';
 import type { AdamState } from '../model/optimizer-state.js';
@@ -15,7 +15,7 @@ import { AdamStepper } from './stepper.js';
 export type { BatchProgress };
 
 export interface TrainOptions {
-  vae: Vae;
+  vae: VaeModel;
   dataset: Dataset;
   config: TrainConfig;
   backend: string;
@@ -48,7 +48,7 @@ export interface TrainResult {
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-export function manifestFor(vae: Vae, dataset: Dataset, config: TrainConfig, history: EpochRecord[]): Manifest {
+export function manifestFor(vae: VaeModel, dataset: Dataset, config: TrainConfig, history: EpochRecord[]): Manifest {
   return {
     format: 'latent-explorer-model',
     version: 1,

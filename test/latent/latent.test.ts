@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { Vae } from '../../src/model/vae.js';
+import { createModel, type VaeModel } from '../../src/model/vae-model.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { train } from '../../src/train/trainer.js';
 import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
@@ -13,11 +13,11 @@ import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
 let data: Dataset;
-let vae: Vae;
+let vae: VaeModel;
 before(async () => {
   const backend = await setupTf();
   data = await loadDataset({ kind: 'folder', path: writeSyntheticFolder({ train: 256, test: 100, h: 8, w: 6 }) });
-  vae = Vae.create({ height: 8, width: 6, latentDim: 3, hidden: [32], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 }, 4);
+  vae = createModel({ height: 8, width: 6, latentDim: 3, hidden: [32], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 }, 4);
   await train({ vae, dataset: data, config: { ...DEFAULT_TRAIN, epochs: 4, batchSize: 32, learningRate: 0.01 }, backend });
 });
 

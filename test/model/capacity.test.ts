@@ -7,7 +7,7 @@ import {
 } from '../../src/model/capacity.js';
 import { type ModelConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_MODEL } from '../../src/contract/defaults.js';
-import { Vae } from '../../src/model/vae.js';
+import { createModel, modelFromLayers, type VaeModel } from '../../src/model/vae-model.js';
 import { UserError } from '../../src/util/errors.js';
 import { setupTf } from '../helpers/tf.js';
 
@@ -19,13 +19,13 @@ const cfg = (over: Partial<ModelConfig>): ModelConfig => ({ height: 28, width: 2
 const GIANT = cfg({ hidden: [4096, 4096, 4096], latentDim: 3 });
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-test('parameterCount matches the variables of a real Vae', () => {
+test('parameterCount matches the variables of a real VaeModel', () => {
   for (const c of [
     cfg({}),
     cfg({ height: 4, width: 5, hidden: [16, 8], latentDim: 2 }),
     cfg({ height: 6, width: 7, hidden: [9, 13, 4], latentDim: 5, activation: 'tanh' }),
   ]) {
-    const vae = Vae.create(c, 1);
+    const vae = createModel(c, 1);
     const real = vae.variables().reduce((sum, v) => sum + v.size, 0);
     assert.equal(parameterCount(c), real, `hidden ${c.hidden.join(',')}`);
     assert.equal(vae.encoder.countParams() + vae.decoder.countParams(), real);
@@ -65,25 +65,25 @@ test('ordinary models pass, wide latent spaces included', () => {
   checkModelSize(cfg({ hidden: [2048, 2048] }));
 });
 
-test('Vae.create refuses a giant model before allocating any tensor', () => {
+test('VaeModel.create refuses a giant model before allocating any tensor', () => {
   const before = tf.memory();
-  assert.throws(() => Vae.create(GIANT, 1), (e: unknown) => e instanceof UserError && e.code === 'BAD_CONFIG');
+  assert.throws(() => createModel(GIANT, 1), (e: unknown) => e instanceof UserError && e.code === 'BAD_CONFIG');
   const after = tf.memory();
   assert.equal(after.numTensors, before.numTensors);
   assert.equal(after.numBytes, before.numBytes);
 });
 
-test('Vae.fromModels refuses a giant manifest, and networks whose size the manifest misstates', () => {
+test('VaeModel.fromModels refuses a giant manifest, and networks whose size the manifest misstates', () => {
   const small = cfg({ height: 4, width: 5, hidden: [16], latentDim: 2 });
-  const vae = Vae.create(small, 1);
+  const vae = createModel(small, 1);
   assert.throws(
-    () => Vae.fromModels({ ...GIANT, height: 4, width: 5, latentDim: 2, hidden: [4096, 4096, 4096, 4096, 4096] }, vae.encoder, vae.decoder),
+    () => modelFromLayers({ ...GIANT, height: 4, width: 5, latentDim: 2, hidden: [4096, 4096, 4096, 4096, 4096] }, vae.encoder, vae.decoder),
     (e: unknown) => e instanceof UserError && e.code === 'BAD_CONFIG',
   );
   assert.throws(
-    () => Vae.fromModels({ ...small, hidden: [8] }, vae.encoder, vae.decoder),
+    () => modelFromLayers({ ...small, hidden: [8] }, vae.encoder, vae.decoder),
     (e: unknown) => e instanceof UserError && e.code === 'BAD_MODEL' && /hold 792 parameters but the manifest describes a model with \d+/.test(e.message),
   );
-  Vae.fromModels(small, vae.encoder, vae.decoder);
+  modelFromLayers(small, vae.encoder, vae.decoder);
   vae.dispose();
 });

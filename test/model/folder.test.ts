@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Vae } from '../../src/model/vae.js';
+import { createModel, type VaeModel } from '../../src/model/vae-model.js';
 import { loadModel, saveModel, type Manifest } from '../../src/model/folder.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { decodeZ } from '../../src/latent/ops.js';
@@ -17,7 +17,7 @@ before(async () => {
 
 const config = { height: 6, width: 5, latentDim: 2, hidden: [12], activation: 'elu' as const, likelihood: 'gaussian' as const, sigma: 0.3 };
 
-function manifest(vae: Vae): Manifest {
+function manifest(vae: VaeModel): Manifest {
   return {
     format: 'latent-explorer-model', version: 1, config: vae.config, training: DEFAULT_TRAIN,
     dataset: { name: 'synthetic', spec: { kind: 'folder', path: '/x' }, trainCount: 10, testCount: 5, classNames: null },
@@ -25,8 +25,8 @@ function manifest(vae: Vae): Manifest {
   };
 }
 
-async function savedModelDir(): Promise<{ dir: string; vae: Vae }> {
-  const vae = Vae.create(config, 3);
+async function savedModelDir(): Promise<{ dir: string; vae: VaeModel }> {
+  const vae = createModel(config, 3);
   const dir = path.join(tempDir(), 'model');
   await saveModel(dir, vae, manifest(vae));
   return { dir, vae };
@@ -94,7 +94,7 @@ test('saving over a model replaces it whole; a failed save leaves the old one', 
   // A manifest that fails validation aborts the save before anything is touched.
   await assert.rejects(saveModel(dir, vae, { ...manifest(vae), version: 2 as 1 }));
   assert.deepEqual(await fs.readFile(path.join(dir, 'decoder', 'weights.bin')), before);
-  const other = Vae.create(config, 99);
+  const other = createModel(config, 99);
   // Replacing a model needs the caller's say; without it nothing changes.
   await assert.rejects(saveModel(dir, other, manifest(other)), (e: unknown) => e instanceof UserError && e.code === 'MODEL_EXISTS');
   assert.deepEqual(await fs.readFile(path.join(dir, 'decoder', 'weights.bin')), before);
@@ -107,7 +107,7 @@ test('saving over a model replaces it whole; a failed save leaves the old one', 
 });
 
 test('a folder that cannot be written is a WRITE_FAILED error', async () => {
-  const vae = Vae.create(config, 1);
+  const vae = createModel(config, 1);
   const file = path.join(tempDir(), 'a-file');
   await fs.writeFile(file, 'x');
   const refused = (reason: RegExp) => (e: unknown) => e instanceof UserError && e.code === 'WRITE_FAILED' && reason.test(e.message);
@@ -120,7 +120,7 @@ test('a folder that cannot be written is a WRITE_FAILED error', async () => {
 });
 
 test('missing parent folders are created', async () => {
-  const vae = Vae.create(config, 1);
+  const vae = createModel(config, 1);
   const dir = path.join(tempDir(), 'new', 'deeper', 'model');
   await saveModel(dir, vae, manifest(vae));
   assert.ok((await fs.stat(path.join(dir, 'manifest.json'))).isFile());

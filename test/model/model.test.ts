@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { dense } from '../../src/model/dense.js';
 import { bernoulliNll, gaussianNll, klStandardNormal } from '../../src/model/loss.js';
-import { Vae } from '../../src/model/vae.js';
+import { createModel, type VaeModel } from '../../src/model/vae-model.js';
 import { klWeightAt } from '../../src/model/config.js';
 import { ACTIVATIONS, type ModelConfig } from '../../src/contract/shapes.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
@@ -87,7 +87,7 @@ test('KL weight follows β and a linear warm-up', () => {
 });
 
 test('the training forward pass equals the Layers models, and pixels lie in [0, 1]', async () => {
-  const vae = Vae.create(cfg(), 5);
+  const vae = createModel(cfg(), 5);
   const x = tf.randomUniform([3, 20], 0, 1, 'float32', 2) as tf.Tensor2D;
   const [m1, v1] = vae.encoder.predict(x) as tf.Tensor[];
   const { mean, logVar } = vae.encode(x);
@@ -104,23 +104,23 @@ test('the training forward pass equals the Layers models, and pixels lie in [0, 
 });
 
 test('a seed fixes the initial weights', async () => {
-  const a = Vae.create(cfg(), 9);
-  const b = Vae.create(cfg(), 9);
-  const c = Vae.create(cfg(), 10);
-  const w = async (v: Vae) => v.variables()[0]!.data();
+  const a = createModel(cfg(), 9);
+  const b = createModel(cfg(), 9);
+  const c = createModel(cfg(), 10);
+  const w = async (v: VaeModel) => v.variables()[0]!.data();
   assert.equal(maxAbsDiff(await w(a), await w(b)), 0);
   assert.ok(maxAbsDiff(await w(a), await w(c)) > 0);
   [a, b, c].forEach((v) => v.dispose());
 });
 
 test('invalid configurations are refused with the field named', () => {
-  assert.throws(() => Vae.create(cfg({ latentDim: 65 })), /latentDim: latent dim must be at most 64/);
-  assert.throws(() => Vae.create(cfg({ hidden: [] })), /hidden: give at least one hidden layer/);
-  assert.throws(() => Vae.create(cfg({ sigma: 0 })), /σ must be positive/);
+  assert.throws(() => createModel(cfg({ latentDim: 65 })), /latentDim: latent dim must be at most 64/);
+  assert.throws(() => createModel(cfg({ hidden: [] })), /hidden: give at least one hidden layer/);
+  assert.throws(() => createModel(cfg({ sigma: 0 })), /σ must be positive/);
 });
 
 test('the model\'s forward and backward passes leak no tensors', async () => {
-  const vae = Vae.create(cfg({ activation: 'tanh' }), 1);
+  const vae = createModel(cfg({ activation: 'tanh' }), 1);
   const x = tf.randomUniform([4, 20]) as tf.Tensor2D;
   await assertNoLeak('encode/decode under tidy', () => tf.tidy(() => void vae.pixels(vae.encode(x).mean)));
   await assertNoLeak('variableGrads', () => {

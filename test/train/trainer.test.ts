@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { Vae } from '../../src/model/vae.js';
+import { createModel, type VaeModel } from '../../src/model/vae-model.js';
 import { loadModel, readManifest } from '../../src/model/folder.js';
 import { type TrainConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
@@ -26,7 +26,7 @@ const arch = { height: 8, width: 6, latentDim: 2, hidden: [32], activation: 'rel
 const cfg = (over: Partial<TrainConfig> = {}): TrainConfig => ({ ...DEFAULT_TRAIN, epochs: 4, batchSize: 32, learningRate: 0.01, seed: 7, ...over });
 
 test('training lowers the loss, reports every epoch, and leaks no tensor from epoch to epoch', async () => {
-  const vae = Vae.create(arch, 7);
+  const vae = createModel(arch, 7);
   const counts: number[] = [];
   let batches = 0;
   const result = await train({
@@ -53,7 +53,7 @@ test('training lowers the loss, reports every epoch, and leaks no tensor from ep
 
 test('a seeded run reproduces its numbers; another seed does not', async () => {
   const run = async (seed: number) => {
-    const vae = Vae.create(arch, seed);
+    const vae = createModel(arch, seed);
     const r = await train({ vae, dataset: data, config: cfg({ epochs: 2, seed }), backend });
     vae.dispose();
     return r.history.map((h) => [h.train.total, h.test.total]);
@@ -66,7 +66,7 @@ test('a seeded run reproduces its numbers; another seed does not', async () => {
 });
 
 test('KL warm-up ramps the weight and β scales it', async () => {
-  const vae = Vae.create(arch, 1);
+  const vae = createModel(arch, 1);
   const r = await train({ vae, dataset: data, config: cfg({ epochs: 3, warmupEpochs: 4, beta: 2 }), backend });
   // The weight reported is the one used in the epoch's last batch: (e − 1 + 7/8) / 4 · β.
   r.history.forEach((h, i) => assert.ok(Math.abs(h.klWeight - ((i + 7 / 8) / 4) * 2) < 1e-9));
@@ -75,7 +75,7 @@ test('KL warm-up ramps the weight and β scales it', async () => {
 
 test('each epoch end writes a checkpoint that loads and can continue training, with the history', async () => {
   const out = path.join(tempDir(), 'ckpt');
-  const vae = Vae.create(arch, 2);
+  const vae = createModel(arch, 2);
   const seen: number[] = [];
   await train({ vae, dataset: data, config: cfg({ epochs: 2 }), backend, out, onCheckpoint: (_d, e) => seen.push(e) });
   vae.dispose();
@@ -93,11 +93,11 @@ test('each epoch end writes a checkpoint that loads and can continue training, w
 });
 
 test('continuing from a checkpoint matches a run that was never interrupted', async () => {
-  const straight = Vae.create(arch, 6);
+  const straight = createModel(arch, 6);
   const full = await train({ vae: straight, dataset: data, config: cfg({ epochs: 3 }), backend });
   straight.dispose();
   const out = path.join(tempDir(), 'resume');
-  const first = Vae.create(arch, 6);
+  const first = createModel(arch, 6);
   await train({ vae: first, dataset: data, config: cfg({ epochs: 1 }), backend, out });
   first.dispose();
   const saved = await loadModel(out);
@@ -111,7 +111,7 @@ test('continuing from a checkpoint matches a run that was never interrupted', as
 
 test('a NaN loss stops the run with a clear error and leaves the last good checkpoint intact', async () => {
   const out = path.join(tempDir(), 'nan');
-  const vae = Vae.create(arch, 2);
+  const vae = createModel(arch, 2);
   await train({ vae, dataset: data, config: cfg({ epochs: 1 }), backend, out });
   vae.dispose();
   const before = await fs.readFile(path.join(out, 'decoder', 'weights.bin'));
@@ -126,7 +126,7 @@ test('a NaN loss stops the run with a clear error and leaves the last good check
 });
 
 test('an abort signal stops between batches; a paused run makes no progress until resumed', async () => {
-  const vae = Vae.create(arch, 1);
+  const vae = createModel(arch, 1);
   const gate = new PauseGate();
   const abort = new AbortController();
   let batches = 0;
@@ -150,7 +150,7 @@ test('an abort signal stops between batches; a paused run makes no progress unti
 });
 
 test('a model for other image sizes is refused before training starts', async () => {
-  const vae = Vae.create({ ...arch, height: 28, width: 28 }, 1);
+  const vae = createModel({ ...arch, height: 28, width: 28 }, 1);
   await assert.rejects(train({ vae, dataset: data, config: cfg(), backend }), /takes 28×28 images but .* holds 8×6/);
   vae.dispose();
 });

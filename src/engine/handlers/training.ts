@@ -3,7 +3,7 @@ import type { Session } from '../../contract/schemas.js';
 import type { ModelConfig } from '../../contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../contract/defaults.js';
 import { loadDataset } from '../../data/load.js';
-import { Vae } from '../../model/vae.js';
+import { createModel, type VaeModel } from '../../model/vae-model.js';
 import { TrainingJob } from '../../train/training-job.js';
 import { UserError } from '../../util/errors.js';
 import type { Handlers, Serial } from './types.js';
@@ -78,7 +78,7 @@ export function trainingHandlers(s: SessionState, serial: Serial): Handlers<Trai
         const dataset = await loadDataset(input.data, { signal });
         signal.throwIfAborted();
         const config: ModelConfig = { ...input.model, height: dataset.train.height, width: dataset.train.width };
-        const vae = Vae.create(config, input.training.seed);
+        const vae = createModel(config, input.training.seed);
         await s.discardUnsaved();
         s.replaceModel(vae, dataset, null);
         s.training = input.training;

@@ -4,6 +4,7 @@ import { describeIssues } from './config.js';
 import { ModelConfigSchema, type ModelConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';
 import { checkModelSize, parameterCount } from './capacity.js';
+import type { VaeModel } from './vae-model.js';
 
 interface DenseParams {
   kernel: tf.Variable<tf.Rank.R2>;
@@ -73,11 +74,11 @@ function buildDecoder(cfg: ModelConfig, seed: number): tf.LayersModel {
 }
 
 /**
- * A VAE: a tfjs Layers encoder and decoder (what is saved and loaded), with a
- * forward pass over the same variables through the fast dense op (what is
- * trained). The decoder produces logits; sigmoid is applied once, in `pixels`.
+ * The MLP VAE: a tfjs Layers encoder and decoder (what is saved and loaded),
+ * with a forward pass over the same variables through the fast dense op (what
+ * is trained). The decoder produces logits; sigmoid is applied once, in `pixels`.
  */
-export class Vae {
+export class MlpVae implements VaeModel {
   readonly config: ModelConfig;
   readonly encoder: tf.LayersModel;
   readonly decoder: tf.LayersModel;
@@ -103,11 +104,11 @@ export class Vae {
    * A new, randomly initialised VAE; the same seed gives the same weights.
    * A model too big to train on this machine is refused before any tensor exists.
    */
-  static create(config: ModelConfig, seed = 0): Vae {
+  static create(config: ModelConfig, seed = 0): MlpVae {
     const parsed = ModelConfigSchema.safeParse(config);
     if (!parsed.success) throw new UserError('BAD_CONFIG', describeIssues(parsed.error));
     checkModelSize(parsed.data);
-    return new Vae(parsed.data, buildEncoder(parsed.data, seed), buildDecoder(parsed.data, seed));
+    return new MlpVae(parsed.data, buildEncoder(parsed.data, seed), buildDecoder(parsed.data, seed));
   }
 
   /**
@@ -115,7 +116,7 @@ export class Vae {
    * the model is small enough to train here. The caller disposes the models
    * when this throws.
    */
-  static fromModels(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): Vae {
+  static fromModels(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): MlpVae {
     checkModelSize(config);
     const d = inputSize(config);
     const encIn = encoder.inputs[0]?.shape;
@@ -143,7 +144,7 @@ export class Vae {
       );
     }
     try {
-      return new Vae(config, encoder, decoder);
+      return new MlpVae(config, encoder, decoder);
     } catch (err) {
       throw new UserError('BAD_MODEL', `The saved networks do not have the expected layers: ${(err as Error).message}`);
     }
@@ -184,14 +185,4 @@ export class Vae {
     this.encoder.dispose();
     this.decoder.dispose();
   }
-}
-
-/** z = μ + σ·ε, σ = exp(logVar / 2): the reparameterisation, the one place it is written (ε may broadcast over samples). */
-export function reparameterise<T extends tf.Tensor>(mean: tf.Tensor, logVar: tf.Tensor, eps: T): T {
-  return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as T);
-}
-
-/** z ~ q(z|x) = N(μ, σ²): one reparameterised sample per row. */
-export function sampleZ(mean: tf.Tensor2D, logVar: tf.Tensor2D, seed?: number): tf.Tensor2D {
-  return tf.tidy(() => reparameterise(mean, logVar, tf.randomNormal(mean.shape, 0, 1, 'float32', seed)));
 }

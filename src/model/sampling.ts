@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** z = μ + σ·ε, σ = exp(logVar / 2): the reparameterisation, the one place it is written (ε may broadcast over samples). */
+export function reparameterise<T extends tf.Tensor>(mean: tf.Tensor, logVar: tf.Tensor, eps: T): T {
+  return tf.tidy(() => tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as T);
+}
+
+/** z ~ q(z|x) = N(μ, σ²): one reparameterised sample per row. */
+export function sampleZ(mean: tf.Tensor2D, logVar: tf.Tensor2D, seed?: number): tf.Tensor2D {
+  return tf.tidy(() => reparameterise(mean, logVar, tf.randomNormal(mean.shape, 0, 1, 'float32', seed)));
+}
