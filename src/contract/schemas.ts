@@ -74,7 +74,8 @@ export const ExploreInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type ExploreInput = z.infer<typeof ExploreInputSchema>;
 
-export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), pixels: F32 });
+/** Images as count × height × width × channels values in [0, 1], row-major, channels last (1: grey, 3: RGB). */
+export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), channels: z.number().int().min(1).max(4), pixels: F32 });
 
 export {
   BatchProgressSchema, DataSpecSchema, DatasetInfoSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, NewModelSchema, ProjectionSchema,

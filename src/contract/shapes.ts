@@ -23,6 +23,8 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export const ModelConfigSchema = z.object({
   height: z.number().int().min(1).max(4096),
   width: z.number().int().min(1).max(4096),
+  /** Values per pixel: 1 (grey, and absent in older manifests) or 3 (RGB). */
+  channels: z.number().int().min(1).max(4).optional(),
   latentDim: z.number().int().min(1, 'latent dim must be at least 1').max(LIMITS.latentDim, `latent dim must be at most ${LIMITS.latentDim}`),
   hidden: z
     .array(z.number().int().min(1, 'a hidden layer needs at least one unit').max(8192, 'a hidden layer has at most 8192 units'))
@@ -68,7 +70,7 @@ export const EpochRecordSchema = z.object({
 export type EpochRecord = z.infer<typeof EpochRecordSchema>;
 
 /** A new model's architecture; the image size comes from the data. */
-export const NewModelSchema = ModelConfigSchema.omit({ height: true, width: true }).extend({ kind: z.literal('new') });
+export const NewModelSchema = ModelConfigSchema.omit({ height: true, width: true, channels: true }).extend({ kind: z.literal('new') });
 
 /** Where a training run stands, about ten times a second. */
 export const BatchProgressSchema = z.object({
@@ -92,6 +94,7 @@ export const DatasetInfoSchema = z.object({
   spec: DataSpecSchema,
   height: z.number(),
   width: z.number(),
+  channels: z.number(),
   trainCount: z.number(),
   testCount: z.number(),
   labelled: z.boolean(),

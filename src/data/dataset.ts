@@ -5,6 +5,8 @@ export interface ImageSet {
   count: number;
   height: number;
   width: number;
+  /** Values per pixel: 1 grey, 3 RGB. */
+  channels: number;
   /** count × height × width, row-major. */
   pixels: Float32Array;
   /** One label per image, or null when the data came without labels. */
@@ -21,8 +23,9 @@ export interface Dataset {
   classNames: string[] | null;
 }
 
-export function pixelsPerImage(set: Pick<ImageSet, 'height' | 'width'>): number {
-  return set.height * set.width;
+/** Values per image: height × width × channels. */
+export function pixelsPerImage(set: Pick<ImageSet, 'height' | 'width' | 'channels'>): number {
+  return set.height * set.width * set.channels;
 }
 
 /** A view on the first `n` images of a set (no copy). */
@@ -53,6 +56,7 @@ export function describeDataset(ds: Dataset): DatasetInfo {
     name: ds.name,
     spec: ds.spec,
     height: ds.train.height,
+    channels: ds.train.channels,
     width: ds.train.width,
     trainCount: ds.train.count,
     testCount: ds.test.count,
@@ -72,7 +76,21 @@ export function subset(set: ImageSet, indices: number[]): ImageSet {
     count: indices.length,
     height: set.height,
     width: set.width,
+    channels: set.channels,
     pixels: gatherPixels(set, indices),
     labels: set.labels ? Int32Array.from(indices, (i) => set.labels![i]!) : null,
   };
+}
+
+type Shaped = { height: number; width: number; channels?: number };
+
+/** An image size in words: 28×28 for grey, 32×32×3 for colour. */
+export function shapeOf(x: Shaped): string {
+  const c = x.channels ?? 1;
+  return c === 1 ? `${x.height}×${x.width}` : `${x.height}×${x.width}×${c}`;
+}
+
+/** Whether two things agree on height, width and channels (absent channels: one). */
+export function sameShape(a: Shaped, b: Shaped): boolean {
+  return a.height === b.height && a.width === b.width && (a.channels ?? 1) === (b.channels ?? 1);
 }

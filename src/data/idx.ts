@@ -84,6 +84,8 @@ export interface ImageArray {
   count: number;
   height: number;
   width: number;
+  /** IDX images are grey: one value per pixel. */
+  channels: 1;
   /** count × height × width pixels, row-major, each in [0, 1]. */
   pixels: Float32Array;
 }
@@ -131,7 +133,7 @@ export function toImages(idx: IdxArray, file: string): ImageArray {
       `${path.basename(file)} stores ${ELEMENT_TYPES[idx.type].name} pixels; images must be unsigned bytes or floats in [0, 1].`,
     );
   }
-  return { count, height, width, pixels };
+  return { count, height, width, channels: 1, pixels };
 }
 
 /** Turns a one-dimensional integer IDX array into labels. */

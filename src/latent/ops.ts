@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors.js';
-import { pixelsPerImage, type ImageSet } from '../data/dataset.js';
+import { pixelsPerImage, sameShape, shapeOf, type ImageSet } from '../data/dataset.js';
 import { type VaeModel } from '../model/vae-model.js';
 import { sampleZ } from '../model/sampling.js';
 import { batches } from '../data/dataset.js';
@@ -73,8 +73,8 @@ export async function reconstruct(
   seed?: number,
 ): Promise<{ pixels: Float32Array; z: Float32Array }> {
   const d = pixelsPerImage(set);
-  if (set.height !== vae.config.height || set.width !== vae.config.width) {
-    throw new UserError('BAD_SHAPE', `The model takes ${vae.config.height}×${vae.config.width} images, not ${set.height}×${set.width}.`);
+  if (!sameShape(set, vae.config)) {
+    throw new UserError('BAD_SHAPE', `The model takes ${shapeOf(vae.config)} images, not ${shapeOf(set)}.`);
   }
   const [px, z] = tf.tidy(() => {
     const x = tf.tensor2d(set.pixels, [set.count, d]);

@@ -8,7 +8,7 @@ import { decodeZ, encodeSet, reconstruct } from './ops.js';
 
 /** Images decoded for a view, in rows of `cols`, each row optionally labelled. */
 export interface ViewImages {
-  images: { count: number; height: number; width: number; pixels: Float32Array };
+  images: { count: number; height: number; width: number; channels: number; pixels: Float32Array };
   cols: number;
   /** The latent points decoded (for denoising: the z of the reconstructions). */
   z: Float32Array;
@@ -26,6 +26,7 @@ export interface ViewImages {
 export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreInput): Promise<ViewImages> {
   const k = vae.config.latentDim;
   const { height, width } = vae.config;
+  const channels = vae.config.channels ?? 1;
   const meanOf = async (i: number) => {
     if (i >= test.count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${test.count}.`);
     return (await encodeSet(vae, subset(test, [i]))).mean;
@@ -35,7 +36,7 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
     if (count > LIMITS.decodePoints) {
       throw new UserError('TOO_LARGE', `This view would decode ${count} images; at most ${LIMITS.decodePoints} fit in one. Use fewer steps.`);
     }
-    return { images: { count, height, width, pixels: await decodeZ(vae, z) }, cols, z, rowLabels, path };
+    return { images: { count, height, width, channels, pixels: await decodeZ(vae, z) }, cols, z, rowLabels, path };
   };
   switch (input.kind) {
     case 'interpolate': {
@@ -62,7 +63,7 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
       pixels.set(clean.pixels, 2 * noisy.length);
       const how = input.mode === 'mean' ? 'decoded mean (deterministic)' : 'decoded sample (stochastic)';
       return {
-        images: { count: 3 * n, height, width, pixels }, cols: n, z: rec.z, path: false,
+        images: { count: 3 * n, height, width, channels, pixels }, cols: n, z: rec.z, path: false,
         rowLabels: ['noisy input', how, 'clean original'],
       };
     }

@@ -39,7 +39,7 @@ export function parameterLimit(totalMemory: number = os.totalmem()): number {
 /** The limit on this machine, for display. */
 export const MAX_MODEL_PARAMETERS = parameterLimit();
 
-type Architecture = Pick<ModelConfig, 'height' | 'width' | 'latentDim' | 'hidden'>;
+type Architecture = Pick<ModelConfig, 'height' | 'width' | 'channels' | 'latentDim' | 'hidden'>;
 
 const denseSize = (ins: number, outs: number) => ins * outs + outs;
 
@@ -48,7 +48,7 @@ const denseSize = (ins: number, outs: number) => ins * outs + outs;
  * mean and log-variance heads, the mirrored decoder and its pixel layer.
  */
 export function parameterCount(config: Architecture): number {
-  const pixels = config.height * config.width;
+  const pixels = config.height * config.width * (config.channels ?? 1);
   let count = 0;
   let fanIn = pixels;
   for (const units of config.hidden) {

@@ -28,8 +28,9 @@ export const DECODER_OUT = 'x_logits';
 const encHidden = (i: number) => `enc_hidden_${i}`;
 const decHidden = (i: number) => `dec_hidden_${i}`;
 
-export function inputSize(cfg: Pick<ModelConfig, 'height' | 'width'>): number {
-  return cfg.height * cfg.width;
+/** Values the model sees per image: height × width × channels. */
+export function inputSize(cfg: Pick<ModelConfig, 'height' | 'width' | 'channels'>): number {
+  return cfg.height * cfg.width * (cfg.channels ?? 1);
 }
 
 /**

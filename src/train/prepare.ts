@@ -3,7 +3,7 @@ import { DataSpecSchema, NewModelSchema, TrainConfigSchema, type EpochRecord } f
 import type { AdamState } from '../model/optimizer-state.js';
 import { UserError } from '../util/errors.js';
 import { loadDataset } from '../data/load.js';
-import type { Dataset } from '../data/dataset.js';
+import { sameShape, shapeOf, type Dataset } from '../data/dataset.js';
 import { describeIssues } from '../model/config.js';
 import { loadModel } from '../model/folder.js';
 import { createModel, type VaeModel } from '../model/vae-model.js';
@@ -36,17 +36,15 @@ export async function prepareTraining(request: TrainRequest): Promise<Prepared> 
   const dataset = await loadDataset(req.data);
   if (req.model.kind === 'new') {
     const { kind: _kind, ...arch } = req.model;
-    const vae = createModel({ ...arch, height: dataset.train.height, width: dataset.train.width }, req.training.seed);
+    const { height, width, channels } = dataset.train;
+    const vae = createModel({ ...arch, height, width, ...(channels === 1 ? {} : { channels }) }, req.training.seed);
     return { dataset, vae, history: [], adamState: null };
   }
   const saved = await loadModel(req.model.dir);
   const c = saved.vae.config;
-  if (c.height !== dataset.train.height || c.width !== dataset.train.width) {
+  if (!sameShape(c, dataset.train)) {
     saved.vae.dispose();
-    throw new UserError(
-      'BAD_SHAPE',
-      `The model in ${req.model.dir} takes ${c.height}×${c.width} images but ${dataset.name} holds ${dataset.train.height}×${dataset.train.width}.`,
-    );
+    throw new UserError('BAD_SHAPE', `The model in ${req.model.dir} takes ${shapeOf(c)} images but ${dataset.name} holds ${shapeOf(dataset.train)}.`);
   }
   return { dataset, vae: saved.vae, history: saved.manifest.history, adamState: saved.adamState };
 }

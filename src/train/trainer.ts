@@ -1,7 +1,7 @@
 import { UserError } from '../util/errors.js';
 import type { BatchProgress } from '../contract/shapes.js';
 import { Rng } from '../util/rng.js';
-import { gatherPixels, headOf, pixelsPerImage, type Dataset } from '../data/dataset.js';
+import { gatherPixels, headOf, pixelsPerImage, sameShape, shapeOf, type Dataset } from '../data/dataset.js';
 import { klWeightAt } from '../model/config.js';
 import { type TrainConfig } from '../contract/shapes.js';
 import { saveModel, type Manifest } from '../model/folder.js';
@@ -76,8 +76,8 @@ export function manifestFor(vae: VaeModel, dataset: Dataset, config: TrainConfig
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { vae, dataset, config } = opts;
   const trainSet = config.limit > 0 ? headOf(dataset.train, config.limit) : dataset.train;
-  if (trainSet.height !== vae.config.height || trainSet.width !== vae.config.width) {
-    throw new UserError('BAD_SHAPE', `The model takes ${vae.config.height}×${vae.config.width} images but ${dataset.name} holds ${trainSet.height}×${trainSet.width}.`);
+  if (!sameShape(trainSet, vae.config)) {
+    throw new UserError('BAD_SHAPE', `The model takes ${shapeOf(vae.config)} images but ${dataset.name} holds ${shapeOf(trainSet)}.`);
   }
   const history = [...(opts.history ?? [])];
   const firstEpoch = history.length + 1;

@@ -33,14 +33,14 @@ function checkPng(out: string): void {
 /** Runs an explore view (the same one the app shows) and writes its images as a grid PNG. */
 async function writeView(model: SavedModel, test: ImageSet, input: ExploreInput, out: string, scale: number): Promise<void> {
   const v = await exploreView(model.vae, test, input);
-  const { count, height, width, pixels } = v.images;
-  await writeFileAtomic(out, encodePng(gridImage(pixels, count, height, width, { cols: v.cols, scale })));
+  const { count, height, width, channels, pixels } = v.images;
+  await writeFileAtomic(out, encodePng(gridImage(pixels, count, height, width, { cols: v.cols, scale, channels })));
 }
 
 /** Views that need no test image still take the model's data shape from an empty set. */
 function noImages(model: SavedModel): ImageSet {
   const { height, width } = model.vae.config;
-  return { count: 0, height, width, pixels: new Float32Array(0), labels: null };
+  return { count: 0, height, width, channels: model.vae.config.channels ?? 1, pixels: new Float32Array(0), labels: null };
 }
 
 const scaleOpt = (cmd: Command) => cmd.option('--scale <n>', 'magnify each pixel n times', intOption('--scale'), 1);

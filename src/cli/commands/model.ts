@@ -92,7 +92,7 @@ export function registerModelCommands(program: Command): void {
       if (o.z.length !== k) throw new UserError('BAD_CONFIG', `--z: this model has ${k} latent dims; give ${k} comma-separated numbers, not ${o.z.length}.`);
       const px = await decodeZ(model.vae, Float32Array.from(o.z));
       const c = model.vae.config;
-      await writeFileAtomic(o.out, encodePng(gridImage(px, 1, c.height, c.width, { scale: o.scale })));
+      await writeFileAtomic(o.out, encodePng(gridImage(px, 1, c.height, c.width, { scale: o.scale, channels: c.channels ?? 1 })));
     });
 
   program
@@ -117,6 +117,6 @@ export function registerModelCommands(program: Command): void {
       both.set(picked.pixels, 0);
       both.set(pixels, picked.pixels.length);
       const c = model.vae.config;
-      await writeFileAtomic(o.out, encodePng(gridImage(both, 2 * o.n, c.height, c.width, { cols: o.n, scale: o.scale })));
+      await writeFileAtomic(o.out, encodePng(gridImage(both, 2 * o.n, c.height, c.width, { cols: o.n, scale: o.scale, channels: c.channels ?? 1 })));
     });
 }

@@ -49,20 +49,20 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const { vae } = s.requireModel();
       const c = vae.config;
       const count = Math.floor(input.z.length / c.latentDim);
-      const limit = Math.min(LIMITS.decodePoints, Math.floor(LIMITS.replyFloats / (c.height * c.width)));
+      const limit = Math.min(LIMITS.decodePoints, Math.floor(LIMITS.replyFloats / (c.height * c.width * (c.channels ?? 1))));
       if (count > limit) {
         throw new UserError('TOO_LARGE', `Decoding ${count} points at once is more than the ${limit} one request may carry; ask in smaller parts.`);
       }
       const pixels = await decodeZ(vae, input.z);
-      return { count: input.z.length / c.latentDim, height: c.height, width: c.width, pixels };
+      return { count: input.z.length / c.latentDim, height: c.height, width: c.width, channels: c.channels ?? 1, pixels };
     },
 
     reconstruct: async (input) => {
       const { vae, dataset } = s.requireModel();
       checkIndex(input.index, dataset.test.count);
       const one = subset(dataset.test, [input.index]);
-      const { height, width } = one;
-      const img = (pixels: Float32Array, count = 1) => ({ count, height, width, pixels });
+      const { height, width, channels } = one;
+      const img = (pixels: Float32Array, count = 1) => ({ count, height, width, channels, pixels });
       const mean = await reconstruct(vae, one, 'mean');
       const many = subset(dataset.test, Array.from({ length: input.samples }, () => input.index));
       const samples = input.samples > 0 ? await reconstruct(vae, many, 'sample', input.seed) : null;
@@ -79,14 +79,14 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const { dataset } = s.requireModel();
       for (const i of input.indices) checkIndex(i, dataset.test.count);
       const picked = subset(dataset.test, input.indices);
-      return { count: picked.count, height: picked.height, width: picked.width, pixels: picked.pixels };
+      return { count: picked.count, height: picked.height, width: picked.width, channels: picked.channels, pixels: picked.pixels };
     },
 
     reconstructionStrip: async (input) => {
       const { vae, dataset } = s.requireModel();
       const first = subset(dataset.test, Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i));
       const r = await reconstruct(vae, first, input.mode ?? 'mean', input.seed);
-      const pack = (pixels: Float32Array) => ({ count: first.count, height: first.height, width: first.width, pixels });
+      const pack = (pixels: Float32Array) => ({ count: first.count, height: first.height, width: first.width, channels: first.channels, pixels });
       return { originals: pack(first.pixels), reconstructions: pack(r.pixels) };
     },
   };

@@ -77,7 +77,8 @@ export function trainingHandlers(s: SessionState, serial: Serial): Handlers<Trai
         s.requireDiscardable(input.discard, 'train a new one');
         const dataset = await loadDataset(input.data, { signal });
         signal.throwIfAborted();
-        const config: ModelConfig = { ...input.model, height: dataset.train.height, width: dataset.train.width };
+        const { height, width, channels } = dataset.train;
+        const config: ModelConfig = { ...input.model, height, width, ...(channels === 1 ? {} : { channels }) };
         const vae = createModel(config, input.training.seed);
         await s.discardUnsaved();
         s.replaceModel(vae, dataset, null);
