@@ -35,7 +35,7 @@ let stopRequested = false;
 function build() {
   const steps = [
     [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
-    [path.join(root, 'scripts/build-electron.mjs')],
+    [path.join(root, 'scripts/build-node.mjs')],
   ];
   return steps.every((args) => spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status === 0);
 }

@@ -14,7 +14,9 @@ export class EngineHost {
    * app passes its bundle); `options` reach the engine (its data folder).
    */
   static async start(entry?: URL, options: EngineOptions = {}): Promise<EngineHost> {
-    const worker = startTsWorker(entry ?? new URL('./engine-thread.ts', import.meta.url), options);
+    // From sources the thread runs engine-thread.ts; from a bundle, the engine-thread.mjs built beside it.
+    const own = new URL(import.meta.url.endsWith('.ts') ? './engine-thread.ts' : './engine-thread.mjs', import.meta.url);
+    const worker = startTsWorker(entry ?? own, options);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);

@@ -1,5 +1,7 @@
-// Bundles the desktop shell: the main process and the engine thread as ES
-// modules, the sandboxed preload as CommonJS. Packages stay in node_modules.
+// Bundles what runs on Node: the desktop shell (main process and the engine
+// thread as ES modules, the sandboxed preload as CommonJS) and the command
+// line with its own engine thread, so the installed package runs plain
+// JavaScript and needs no TypeScript loader. Packages stay in node_modules.
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
@@ -8,4 +10,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm' }),
   build({ ...common, entryPoints: ['src/engine/engine-thread.ts'], outfile: 'dist/electron/engine-thread.mjs', format: 'esm' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.mjs', format: 'esm' }),
+  build({ ...common, entryPoints: ['src/engine/engine-thread.ts'], outfile: 'dist/cli/engine-thread.mjs', format: 'esm' }),
 ]);
