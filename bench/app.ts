@@ -3,15 +3,14 @@
 // 10,000 and 70,000 points in headless Chromium (software WebGL).
 //   npm run bench:app      (builds the renderer first)
 import WebSocket from 'ws';
-import { serve } from '../src/web/web-server.js';
 import { createClient } from '../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../src/rpc/ws-endpoint.js';
-import { launchChromium, openApp } from '../test/e2e/browser.js';
+import { launchChromium, openApp, serveForTest } from '../test/e2e/browser.js';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms (n=${xs.length})`;
 
-const server = await serve({ port: 0, host: '127.0.0.1' });
+const server = await serveForTest({ port: 0, host: '127.0.0.1' });
 const ws = new WebSocket(server.rpcUrl);
 await new Promise((r) => ws.once('open', r));
 const client = createClient(socketEndpoint(ws as unknown as SocketLike));

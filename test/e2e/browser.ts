@@ -1,12 +1,30 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { toByte } from '../../src/io/png.js';
-import { serve, type RunningServer } from '../../src/web/web-server.js';
+import { serve, type RunningServer, type ServeOptions } from '../../src/web/web-server.js';
+import type { ScatterHook } from '../../renderer/src/lib/scatter/test-hook.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { createClient, type Client, type ClientOptions } from '../../src/rpc/client.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
 import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
+
+/**
+ * The renderer's test build (`vite build --config renderer/vite.config.ts
+ * --mode test`): the app with its test hooks, such as the scatter's
+ * `window.latentExplorerScatter`, which the app's own build leaves out.
+ */
+export const TEST_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer-test', import.meta.url));
+
+/** Where pages under test come from; says how to build it when it is missing. */
+export function testRendererDir(): string {
+  if (!existsSync(path.join(TEST_RENDERER_DIR, 'index.html'))) {
+    throw new Error(`${TEST_RENDERER_DIR} has no index.html: build the renderer's test build with "npx vite build --config renderer/vite.config.ts --mode test".`);
+  }
+  return TEST_RENDERER_DIR;
+}
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
 export async function launchChromium(): Promise<Browser> {
@@ -120,7 +138,7 @@ export async function labelColourCounts(page: Page): Promise<number[]> {
 /** A scatter point the cursor really lands on: the first from `from` on whose pick returns itself. */
 export async function clickablePoint(page: Page, from: number, count: number): Promise<{ i: number; x: number; y: number } | null> {
   return page.evaluate(([start, n]) => {
-    const v = (window as unknown as { latentExplorerScatter: { screenPosition(i: number): { x: number; y: number } | null; pick(x: number, y: number): number } }).latentExplorerScatter;
+    const v = (window as unknown as { latentExplorerScatter: ScatterHook }).latentExplorerScatter;
     for (let i = start!; i < n!; i++) {
       const s = v.screenPosition(i);
       if (s && v.pick(s.x, s.y) === i) return { i, ...s };
@@ -153,8 +171,13 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
+/** Serves the renderer's test build and the engine, as `latent-explorer serve` does. */
+export function serveForTest(opts: Omit<ServeOptions, 'staticDir'>): Promise<RunningServer> {
+  return serve({ ...opts, staticDir: testRendererDir() });
+}
+
 export async function startApp(initScript?: string): Promise<AppUnderTest> {
-  const server = await serve({ port: 0, host: '127.0.0.1', dataDir: tempDir('le-data-') });
+  const server = await serveForTest({ port: 0, host: '127.0.0.1', dataDir: tempDir('le-data-') });
   const browser = await launchChromium();
   const page = await openApp(browser, server.url, 'light', initScript);
   const socket = new WebSocket(server.rpcUrl);

@@ -5,10 +5,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { RpcError } from '../../src/rpc/client.js';
 import { decodeReply } from '../../src/rpc/codec.js';
-import { serve, type RunningServer } from '../../src/web/web-server.js';
+import type { RunningServer } from '../../src/web/web-server.js';
 import { tempDir } from '../helpers/fixtures.js';
 import {
-  answerConfirm, canvasBytes, clickablePoint, connectEngine, labelColourCounts, openApp, pageErrors, startApp, toBytes, trainFromForm,
+  answerConfirm, canvasBytes, clickablePoint, connectEngine, labelColourCounts, openApp, pageErrors, serveForTest, startApp, toBytes, trainFromForm,
   waitNotice, waitStatus, type AppUnderTest,
 } from './browser.js';
 
@@ -212,7 +212,7 @@ let server: RunningServer;
 let p: Page;
 
 async function serveOn(port: number, token?: string): Promise<RunningServer> {
-  const s = await serve({ port, host: '127.0.0.1', dataDir, ...(token ? { token } : {}) });
+  const s = await serveForTest({ port, host: '127.0.0.1', dataDir, ...(token ? { token } : {}) });
   servers.push(s);
   return s;
 }
@@ -304,7 +304,7 @@ test('discarding the autosave asks first, then forgets it', async () => {
 test('an autosave that cannot be written is told as a warning, and training goes on', async () => {
   const blocked = path.join(tempDir('le-blocked-'), 'a-file');
   writeFileSync(blocked, 'not a folder\n');
-  const s = await serve({ port: 0, host: '127.0.0.1', dataDir: path.join(blocked, 'data') });
+  const s = await serveForTest({ port: 0, host: '127.0.0.1', dataDir: path.join(blocked, 'data') });
   servers.push(s);
   const page = await openApp(app.browser, s.url);
   await trainFromForm(page, 1, 1000);

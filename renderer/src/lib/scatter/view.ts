@@ -2,31 +2,8 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { bounds, type PointBuffers } from './buffers.js';
 import { nearestToRay, rayPlanePoint, type Vec3 } from './picking.js';
-
-const VERTEX = /* glsl */ `
-attribute vec3 pcolor;
-attribute float visible;
-uniform float pointSize;
-uniform float pixelRatio;
-varying vec3 vColor;
-varying float vVisible;
-void main() {
-  vColor = pcolor;
-  vVisible = visible;
-  vec4 mv = modelViewMatrix * vec4(position, 1.0);
-  gl_Position = projectionMatrix * mv;
-  gl_PointSize = visible > 0.5 ? clamp(pointSize * pixelRatio * 6.0 / -mv.z, 2.0 * pixelRatio, 14.0 * pixelRatio) : 0.0;
-}`;
-
-const FRAGMENT = /* glsl */ `
-varying vec3 vColor;
-varying float vVisible;
-void main() {
-  if (vVisible < 0.5) discard;
-  vec2 c = gl_PointCoord - vec2(0.5);
-  if (dot(c, c) > 0.25) discard;
-  gl_FragColor = vec4(vColor, 1.0);
-}`;
+import { pointsMaterial } from './shaders.js';
+import { Overlays } from './overlays.js';
 
 export interface ScatterEvents {
   /** The pointer is over a point (index), or over none (-1). */
@@ -48,12 +25,9 @@ export class ScatterView {
   private readonly camera = new THREE.PerspectiveCamera(45, 1, 0.01, 1000);
   private readonly controls: OrbitControls;
   private readonly geometry = new THREE.BufferGeometry();
-  private readonly material: THREE.ShaderMaterial;
-  private readonly points: THREE.Points;
-  private readonly marker: THREE.Mesh;
-  private readonly selection: THREE.Mesh;
-  private readonly axes: THREE.AxesHelper;
-  private readonly path: THREE.Line;
+  private readonly material = pointsMaterial(window.devicePixelRatio);
+  private readonly points = new THREE.Points(this.geometry, this.material);
+  private readonly overlays = new Overlays(this.scene);
   private readonly resize: ResizeObserver;
   private buffers: PointBuffers | null = null;
   private frame = 0;
@@ -65,8 +39,6 @@ export class ScatterView {
   private readonly detach: (() => void)[] = [];
   /** Whether clicking empty space decodes (latent dim ≤ 3). */
   spaceDecoding = true;
-  /** Frames drawn so far (benchmarks read it). */
-  frames = 0;
 
   constructor(private readonly host: HTMLElement, private readonly events: ScatterEvents) {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
@@ -75,28 +47,8 @@ export class ScatterView {
     this.renderer.domElement.tabIndex = -1;
     this.renderer.domElement.dataset.testid = 'scatter-canvas';
     host.appendChild(this.renderer.domElement);
-    this.material = new THREE.ShaderMaterial({
-      vertexShader: VERTEX,
-      fragmentShader: FRAGMENT,
-      uniforms: { pointSize: { value: 1 }, pixelRatio: { value: window.devicePixelRatio } },
-    });
-    this.points = new THREE.Points(this.geometry, this.material);
     this.points.frustumCulled = false;
     this.scene.add(this.points);
-    this.axes = new THREE.AxesHelper(1);
-    (this.axes.material as THREE.Material).transparent = true;
-    (this.axes.material as THREE.Material).opacity = 0.5;
-    this.scene.add(this.axes);
-    this.marker = new THREE.Mesh(new THREE.SphereGeometry(1, 16, 12), new THREE.MeshBasicMaterial({ color: 0xe11d48, wireframe: true }));
-    this.marker.visible = false;
-    this.scene.add(this.marker);
-    this.selection = new THREE.Mesh(new THREE.SphereGeometry(1, 16, 12), new THREE.MeshBasicMaterial({ color: 0x111111, wireframe: true }));
-    this.selection.visible = false;
-    this.scene.add(this.selection);
-    this.path = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xe11d48 }));
-    this.path.visible = false;
-    this.path.frustumCulled = false;
-    this.scene.add(this.path);
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.addEventListener('change', () => this.requestRender());
     this.controls.addEventListener('start', () => (this.following = false));
@@ -114,7 +66,7 @@ export class ScatterView {
       this.detach.push(() => el.removeEventListener(type, fn));
     };
     on('pointerdown', (e) => {
-      const onMarker = this.marker.visible && this.nearMarker(e.clientX, e.clientY);
+      const onMarker = this.overlays.marker.visible && this.nearMarker(e.clientX, e.clientY);
       this.down = { x: e.clientX, y: e.clientY, onMarker };
       if (onMarker) {
         this.dragging = true;
@@ -216,31 +168,26 @@ export class ScatterView {
     this.camera.near = dist / 100;
     this.camera.far = dist * 10;
     this.camera.updateProjectionMatrix();
-    this.axes.scale.setScalar(radius * 0.5);
-    const s = radius * 0.02;
-    this.marker.scale.setScalar(s * 2);
-    this.selection.scale.setScalar(s);
+    this.overlays.fit(radius);
     this.controls.update();
     this.requestRender();
   }
 
   setMarker(p: Vec3 | null): void {
-    this.marker.visible = p !== null;
-    if (p) this.marker.position.set(...p);
+    this.overlays.setMarker(p);
     this.requestRender();
   }
 
   /** Draws a path through scene points (an interpolation), or hides it. */
   setPath(positions: Float32Array | null): void {
-    this.path.visible = positions !== null && positions.length >= 6;
-    if (positions) this.path.geometry.setAttribute('position', new THREE.BufferAttribute(positions.slice(), 3));
+    this.overlays.setPath(positions);
     this.requestRender();
   }
 
   setSelected(index: number | null): void {
     const pos = this.buffers?.position;
-    this.selection.visible = index !== null && !!pos && index * 3 < pos.length;
-    if (this.selection.visible && pos) this.selection.position.set(pos[index! * 3]!, pos[index! * 3 + 1]!, pos[index! * 3 + 2]!);
+    const shown = index !== null && !!pos && index * 3 < pos.length;
+    this.overlays.setSelected(shown ? [pos[index * 3]!, pos[index * 3 + 1]!, pos[index * 3 + 2]!] : null);
     this.requestRender();
   }
 
@@ -273,7 +220,7 @@ export class ScatterView {
   }
 
   private nearMarker(clientX: number, clientY: number): boolean {
-    const s = this.screenOf(this.marker.position);
+    const s = this.screenOf(this.overlays.marker.position);
     return Math.hypot(s.x - clientX, s.y - clientY) < 14;
   }
 
@@ -331,7 +278,6 @@ export class ScatterView {
   /** Draws one frame now (benchmarks time this). */
   renderNow(): void {
     this.renderer.render(this.scene, this.camera);
-    this.frames++;
   }
 
   /** The canvas, for snapshots. */
@@ -346,13 +292,7 @@ export class ScatterView {
     this.controls.dispose();
     this.geometry.dispose();
     this.material.dispose();
-    this.path.geometry.dispose();
-    (this.path.material as THREE.Material).dispose();
-    for (const m of [this.marker, this.selection]) {
-      m.geometry.dispose();
-      (m.material as THREE.Material).dispose();
-    }
-    this.axes.dispose();
+    this.overlays.dispose();
     this.renderer.dispose();
     this.renderer.domElement.remove();
   }

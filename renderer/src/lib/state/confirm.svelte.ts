@@ -12,19 +12,23 @@ export interface Question {
  * question all resolve false, so nothing happens unless asked for.
  */
 export class ConfirmState {
-  question = $state.raw<Question | null>(null);
-  private settle: ((ok: boolean) => void) | null = null;
+  #question = $state.raw<Question | null>(null);
+  #settle: ((ok: boolean) => void) | null = null;
+
+  get question(): Question | null {
+    return this.#question;
+  }
 
   ask(title: string, text: string, confirmLabel: string, cancelLabel = 'Cancel'): Promise<boolean> {
-    this.settle?.(false);
-    this.question = { title, text, confirmLabel, cancelLabel };
-    return new Promise<boolean>((resolve) => (this.settle = resolve));
+    this.#settle?.(false);
+    this.#question = { title, text, confirmLabel, cancelLabel };
+    return new Promise<boolean>((resolve) => (this.#settle = resolve));
   }
 
   answer(ok: boolean): void {
-    const settle = this.settle;
-    this.settle = null;
-    this.question = null;
+    const settle = this.#settle;
+    this.#settle = null;
+    this.#question = null;
     settle?.(ok);
   }
 }

@@ -1,0 +1,50 @@
+import type { PointBuffers } from './buffers.js';
+import type { ScatterView } from './view.js';
+
+/**
+ * What browser tests and benchmarks reach from the page: where a point is
+ * drawn, which point is under a pixel, and drawing on demand. Only a test
+ * build (`vite build --mode test`) compiles this module in.
+ */
+export interface ScatterHook {
+  screenPosition(i: number): { x: number; y: number } | null;
+  pick(clientX: number, clientY: number): number;
+  setPoints(buffers: PointBuffers, dim: number): void;
+  renderNow(): void;
+  readonly canvas: HTMLCanvasElement;
+  /** Frames drawn since the view was mounted, whether asked for or on demand. */
+  readonly framesDrawn: number;
+}
+
+declare global {
+  interface Window {
+    latentExplorerScatter?: ScatterHook;
+  }
+}
+
+/** Puts the view on `window.latentExplorerScatter` until the returned function takes it off. */
+export function exposeScatter(view: ScatterView): () => void {
+  let frames = 0;
+  const render = view.renderNow.bind(view);
+  // Every frame, on demand or asked for, goes through renderNow: count them there.
+  view.renderNow = () => {
+    render();
+    frames++;
+  };
+  const hook: ScatterHook = {
+    screenPosition: (i) => view.screenPosition(i),
+    pick: (x, y) => view.pick(x, y),
+    setPoints: (buffers, dim) => view.setPoints(buffers, dim),
+    renderNow: () => view.renderNow(),
+    get canvas() {
+      return view.canvas;
+    },
+    get framesDrawn() {
+      return frames;
+    },
+  };
+  window.latentExplorerScatter = hook;
+  return () => {
+    if (window.latentExplorerScatter === hook) delete window.latentExplorerScatter;
+  };
+}

@@ -1,0 +1,180 @@
+import type { Input, Output } from '../../../../src/contract/index.js';
+import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
+import { ModelConfigSchema, TrainConfigSchema, type Session } from '../../../../src/contract/schemas.js';
+
+export type Source = 'mnist' | 'fashion' | 'folder' | 'files';
+
+/** The form's fields as the user typed them. */
+export interface FormValues {
+  source: Source;
+  folder: string;
+  imagesFile: string;
+  labelsFile: string;
+  latent: string;
+  hidden: string;
+  activation: 'relu' | 'tanh' | 'elu' | 'sigmoid';
+  likelihood: 'bernoulli' | 'gaussian';
+  sigma: string;
+  beta: string;
+  warmup: string;
+  epochs: string;
+  batch: string;
+  lr: string;
+  seed: string;
+  limit: string;
+}
+
+/** A model's settings, as a session carries them. */
+export interface ModelSettings {
+  model: NonNullable<Session['model']>;
+  training: Session['training'];
+  data: NonNullable<Session['dataset']>['spec'];
+}
+
+/** A field parsed: its value, or the sentence to show beside it. */
+export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
+
+/** The form starts from the contract's defaults, the same the engine and the command line use. */
+const DEFAULTS: FormValues = {
+  source: 'mnist',
+  folder: '',
+  imagesFile: '',
+  labelsFile: '',
+  latent: String(DEFAULT_MODEL.latentDim),
+  hidden: DEFAULT_MODEL.hidden.join(','),
+  activation: DEFAULT_MODEL.activation,
+  likelihood: DEFAULT_MODEL.likelihood,
+  sigma: String(DEFAULT_MODEL.sigma),
+  beta: String(DEFAULT_TRAIN.beta),
+  warmup: String(DEFAULT_TRAIN.warmupEpochs),
+  epochs: String(DEFAULT_TRAIN.epochs),
+  batch: String(DEFAULT_TRAIN.batchSize),
+  lr: String(DEFAULT_TRAIN.learningRate),
+  seed: String(DEFAULT_TRAIN.seed),
+  limit: String(DEFAULT_TRAIN.limit),
+};
+
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } };
+
+/** Parses a field with its contract schema, so the form says what the engine would refuse. */
+function check<T>(schema: Schema<T>, raw: unknown): Parsed<T> {
+  const r = schema.safeParse(raw);
+  return r.success ? { value: r.data } : { error: r.error.issues[0]?.message ?? 'invalid' };
+}
+const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
+const list = (s: string) => s.split(',').map((p) => num(p));
+/** A whole number checked by its schema; a fraction is told in words the schema would not use. */
+function whole(schema: Schema<number>, s: string, name: string): Parsed<number> {
+  return Number.isInteger(num(s)) ? check(schema, num(s)) : { error: `${name} must be a whole number` };
+}
+
+const m = ModelConfigSchema.shape;
+const t = TrainConfigSchema.shape;
+
+/**
+ * The "Data and model" form: what the user typed, each field checked against
+ * the contract's schemas, and the request it makes. It takes over a model's
+ * settings whenever another model is shown (opened here, or trained in
+ * another window).
+ */
+export class TrainingForm {
+  #values = $state.raw<FormValues>(DEFAULTS);
+  #datasets = $state.raw<Output<'listDatasets'>>([]);
+
+  get values(): Readonly<FormValues> {
+    return this.#values;
+  }
+
+  readonly fields = $derived({
+    latentDim: whole(m.latentDim, this.#values.latent, 'latent dim'),
+    hidden: list(this.#values.hidden).some((v) => !Number.isInteger(v))
+      ? ({ error: 'whole numbers, comma separated (e.g. 512,256)' } as Parsed<number[]>)
+      : check(m.hidden, list(this.#values.hidden)),
+    sigma: check(m.sigma, num(this.#values.sigma)),
+    beta: check(t.beta, num(this.#values.beta)),
+    warmupEpochs: check(t.warmupEpochs, num(this.#values.warmup)),
+    epochs: whole(t.epochs, this.#values.epochs, 'epochs'),
+    batchSize: whole(t.batchSize, this.#values.batch, 'batch size'),
+    learningRate: check(t.learningRate, num(this.#values.lr)),
+    seed: whole(t.seed, this.#values.seed, 'seed'),
+    limit: whole(t.limit, this.#values.limit, 'limit'),
+  });
+
+  /** What is missing about the data, or null. */
+  readonly dataError = $derived(
+    this.#values.source === 'folder' && this.#values.folder.trim() === ''
+      ? 'give the folder that holds the four IDX files'
+      : this.#values.source === 'files' && this.#values.imagesFile.trim() === ''
+        ? 'give an IDX image file (labels are optional)'
+        : null,
+  );
+
+  readonly valid = $derived(!this.dataError && Object.values(this.fields).every((f) => f.error === undefined));
+
+  /** Fashion-MNIST, when the engine knows of it (it may not be installed). */
+  readonly fashion = $derived(this.#datasets.find((d) => d.id === 'fashion'));
+
+  edit<K extends keyof FormValues>(field: K, value: FormValues[K]): void {
+    this.#values = { ...this.#values, [field]: value };
+  }
+
+  /** The built-in datasets the engine offers. */
+  setDatasets(list: Output<'listDatasets'>): void {
+    this.#datasets = list;
+  }
+
+  /** Shows a model's own settings, so training again starts from what it was trained with. */
+  takeOver({ model, training, data }: ModelSettings): void {
+    const v: FormValues = {
+      ...this.#values,
+      source: data.kind,
+      latent: String(model.latentDim),
+      hidden: model.hidden.join(','),
+      activation: model.activation,
+      likelihood: model.likelihood,
+      sigma: String(model.sigma),
+    };
+    if (training) {
+      Object.assign(v, {
+        beta: String(training.beta),
+        warmup: String(training.warmupEpochs),
+        epochs: String(training.epochs),
+        batch: String(training.batchSize),
+        lr: String(training.learningRate),
+        seed: String(training.seed),
+        limit: String(training.limit),
+      });
+    }
+    if (data.kind === 'folder') v.folder = data.path;
+    if (data.kind === 'files') {
+      v.imagesFile = data.images;
+      v.labelsFile = data.labels ?? '';
+    }
+    this.#values = v;
+  }
+
+  /** The training request the form describes, or null while a field is invalid. */
+  request(): Input<'startTraining'> | null {
+    if (!this.valid) return null;
+    const f = this.fields;
+    const v = this.#values;
+    return {
+      data:
+        v.source === 'folder'
+          ? { kind: 'folder', path: v.folder.trim() }
+          : v.source === 'files'
+            ? { kind: 'files', images: v.imagesFile.trim(), ...(v.labelsFile.trim() ? { labels: v.labelsFile.trim() } : {}) }
+            : { kind: v.source },
+      model: { latentDim: f.latentDim.value!, hidden: f.hidden.value!, activation: v.activation, likelihood: v.likelihood, sigma: f.sigma.value! },
+      training: {
+        epochs: f.epochs.value!,
+        batchSize: f.batchSize.value!,
+        learningRate: f.learningRate.value!,
+        beta: f.beta.value!,
+        warmupEpochs: f.warmupEpochs.value!,
+        seed: f.seed.value!,
+        limit: f.limit.value!,
+      },
+    };
+  }
+}
