@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/load.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../src/contract/defaults.js';
-import { createModel, type VaeModel } from '../src/model/vae-model.js';
+import { createModel } from '../src/model/vae-model.js';
 import { train } from '../src/train/trainer.js';
 import { evaluateIwae } from '../src/latent/evaluate.js';
 

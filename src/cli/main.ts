@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { registerTrain } from './commands/train.js';
 import { registerModelCommands } from './commands/model.js';
 import { registerServe } from './commands/serve.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /** Strict option parsers: a bad value is a one-line error naming the option. */
 export function intOption(flag: string) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  BatchProgressSchema, DataSpecSchema, DatasetChoiceSchema, DatasetInfoSchema, EpochRecordSchema, F32, ImagesSchema,
+  BatchProgressSchema, DataSpecSchema, DatasetChoiceSchema, EpochRecordSchema, F32, ImagesSchema,
   LatentPointsSchema, NewModelSchema, SessionSchema, TrainConfigSchema, TrainStatusSchema, ExploreInputSchema,
 } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import { promises as fs, type Stats } from 'node:fs';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /** What a path is, in words, for a sentence like "… is a FIFO (named pipe), not a file". */
 export function kindOf(st: Stats): string {

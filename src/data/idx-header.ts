@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /** Element types an IDX file may declare (third byte of the magic number). */
 export const ELEMENT_TYPES = {

@@ -2,7 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { cannotRead, requireFileStats, requireRegularFile } from './file-kind.js';
 import { MAX_IDX_HEADER_BYTES, badIdx, lengthMismatch, parseIdxHeader, type IdxHeader } from './idx-header.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import {
   ELEMENT_TYPES, MAX_IDX_HEADER_BYTES, MAX_IDX_VALUES, MAX_IDX_VALUE_BYTES, badIdx, lengthMismatch, parseIdxHeader,
   type ElementCode,

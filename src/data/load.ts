@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import { requireFolder, requireRegularFile } from './file-kind.js';
 import type { Dataset, ImageSet } from './dataset.js';

@@ -53,7 +53,7 @@ export class Autosave {
 
   /** The user saved the model elsewhere or discarded it: nothing to offer after a restart. */
   async settle(): Promise<void> {
-    let record: AutosaveRecord | null = null;
+    let record: AutosaveRecord;
     try {
       record = RecordSchema.parse(JSON.parse(await fs.readFile(this.recordFile, 'utf8')));
     } catch {

@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /**
  * Runs state-changing requests one at a time, in the order they came (an

@@ -7,7 +7,7 @@ import type { AdamState } from '../model/optimizer-state.js';
 import type { VaeModel } from '../model/vae-model.js';
 import type { Projector } from '../latent/projection.js';
 import type { TrainingJob } from '../train/training-job.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import type { Autosave, Recovery } from './autosave.js';
 
 export type Emit = <E extends EventName>(name: E, payload: Payload<E>) => void;

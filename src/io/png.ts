@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /** A greyscale picture, one byte per pixel. */
 export interface GreyImage {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng.js';
-import { batches, gatherPixels, pixelsPerImage, type ImageSet } from '../data/dataset.js';
+import { batches, pixelsPerImage, type ImageSet } from '../data/dataset.js';
 import { klStandardNormal, logDiagNormalFromEps, logStandardNormal, reconstructionNll } from '../model/loss.js';
 import type { Loss } from '../contract/shapes.js';
 import { type VaeModel } from '../model/vae-model.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { Rng } from '../util/rng.js';
 import { LIMITS } from '../contract/limits.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { pixelsPerImage, sameShape, shapeOf, type ImageSet } from '../data/dataset.js';
 import { type VaeModel } from '../model/vae-model.js';
 import { sampleZ } from '../model/sampling.js';

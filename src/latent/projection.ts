@@ -1,6 +1,6 @@
 import { PCA } from 'ml-pca';
 import type { Projection } from '../contract/shapes.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 export type { Projection };
 

@@ -2,7 +2,7 @@ import type { ExploreInput } from '../contract/schemas.js';
 import { LIMITS } from '../contract/limits.js';
 import { subset, type ImageSet } from '../data/dataset.js';
 import type { VaeModel } from '../model/vae-model.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from './explore.js';
 import { decodeZ, encodeSet, reconstruct } from './ops.js';
 

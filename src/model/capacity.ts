@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import type { ModelConfig } from '../contract/shapes.js';
 
 const GiB = 2 ** 30;

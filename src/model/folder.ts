@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { AdamState } from './optimizer-state.js';
 import { writeDirAtomic } from '../util/atomic.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { describeIssues } from './config.js';
 import { modelFromLayers, type VaeModel } from './vae-model.js';
 import { checkSaveTarget } from './save-target.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { describeIssues } from './config.js';
 import { ModelConfigSchema, type ModelConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';

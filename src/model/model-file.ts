@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { kindOf } from '../data/file-kind.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /** JSON files of a model folder are small; anything bigger is not one of ours. */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;

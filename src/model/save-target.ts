@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { writeError } from '../util/atomic.js';
 import { readJson } from './model-file.js';
 

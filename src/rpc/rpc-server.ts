@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { events, modelBound, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
-import { toErrorBody } from '../util/errors.js';
+import { toErrorBody } from '../contract/errors.js';
 import { LIMITS } from '../contract/limits.js';
 import { approximateSize, RequestMessageSchema, type Endpoint, type ResponseMessage } from './wire.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DataSpecSchema, NewModelSchema, TrainConfigSchema, type EpochRecord } from '../contract/shapes.js';
 import type { AdamState } from '../model/optimizer-state.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import { loadDataset } from '../data/load.js';
 import { sameShape, shapeOf, type Dataset } from '../data/dataset.js';
 import { describeIssues } from '../model/config.js';

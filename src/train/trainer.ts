@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import type { BatchProgress } from '../contract/shapes.js';
 import { Rng } from '../util/rng.js';
 import { gatherPixels, headOf, pixelsPerImage, sameShape, shapeOf, type Dataset } from '../data/dataset.js';

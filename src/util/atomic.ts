@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UserError } from './errors.js';
+import { UserError } from '../contract/errors.js';
 
 function tempSibling(target: string, tag: string): string {
   const dir = path.dirname(target);

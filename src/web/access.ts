@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 
 /**
  * Who may reach the browser mode, decided the way Jupyter decides it: a secret

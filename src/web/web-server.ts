@@ -8,7 +8,7 @@ import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { EngineHost } from '../engine/engine-host.js';
 import { MAX_REQUEST_BYTES } from '../contract/limits.js';
-import { UserError } from '../util/errors.js';
+import { UserError } from '../contract/errors.js';
 import {
   accessPolicy, hostAllowed, isLoopback, newToken, originAllowed, sameToken, setCookieHeader, startUrl, tokenOf, type AccessPolicy,
 } from './access.js';

@@ -7,7 +7,7 @@ import { memoryPair } from '../../src/rpc/memory.js';
 import { nodePortEndpoint } from '../../src/rpc/port.js';
 import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
 import { encodeMessage } from '../../src/rpc/codec.js';
-import { createEngine, type Engine } from '../../src/engine/engine-service.js';
+import { createEngine } from '../../src/engine/engine-service.js';
 import { EngineHost } from '../../src/engine/engine-host.js';
 import { serve } from '../../src/web/web-server.js';
 import type { Endpoint, WireMessage } from '../../src/rpc/wire.js';

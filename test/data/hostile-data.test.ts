@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MAX_IDX_VALUES, encodeIdx, parseIdx, readIdxFile } from '../../src/data/idx.js';
 import { loadDataset } from '../../src/data/load.js';
-import { UserError, type ErrorCode } from '../../src/util/errors.js';
+import { UserError, type ErrorCode } from '../../src/contract/errors.js';
 import { makeFifo, tempDir, writeGzipBomb, writeSyntheticFolder } from '../helpers/fixtures.js';
 
 const refused = (code: ErrorCode, pattern: RegExp) => (e: unknown) => {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeIdx, parseIdx, toImages, toLabels } from '../../src/data/idx.js';
 import { loadDataset, parseDataArg } from '../../src/data/load.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
 
 const rejects = (fn: () => unknown, pattern: RegExp) =>

@@ -7,7 +7,7 @@ import type { Session } from '../../src/contract/schemas.js';
 import { createEngine, type Engine as EngineApiImpl } from '../../src/engine/engine-service.js';
 import { SerialQueue } from '../../src/engine/queue.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { setupTf } from '../helpers/tf.js';
 import { tempDir, writeSyntheticFolder, writeUserFiles } from '../helpers/fixtures.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { encodePng, gridImage, toByte } from '../../src/io/png.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 
 test('images are height × width × channels: three channels give an RGB PNG with each tile\'s colours in place', () => {
   // Two 1×2 RGB tiles: red|green and blue|white.

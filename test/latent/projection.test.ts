@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultProjection, projectTo3d, PROJECTIONS } from '../../src/latent/projection.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('each latent size gets its projection from the registry: line, plane, identity, then PCA', () => {

@@ -7,8 +7,8 @@ import {
 } from '../../src/model/capacity.js';
 import { type ModelConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_MODEL } from '../../src/contract/defaults.js';
-import { createModel, modelFromLayers, type VaeModel } from '../../src/model/vae-model.js';
-import { UserError } from '../../src/util/errors.js';
+import { createModel, modelFromLayers } from '../../src/model/vae-model.js';
+import { UserError } from '../../src/contract/errors.js';
 import { setupTf } from '../helpers/tf.js';
 
 before(async () => {

@@ -7,7 +7,7 @@ import { createModel, type VaeModel } from '../../src/model/vae-model.js';
 import { loadModel, saveModel, type Manifest } from '../../src/model/folder.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { decodeZ } from '../../src/latent/ops.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { assertNoLeak, setupTf } from '../helpers/tf.js';
 import { tempDir } from '../helpers/fixtures.js';
 

@@ -5,7 +5,7 @@ import { createClient, type Client } from '../../src/rpc/client.js';
 import { memoryPair } from '../../src/rpc/memory.js';
 import { RpcServer } from '../../src/rpc/rpc-server.js';
 import type { Link, LinkStatus } from '../../src/rpc/reconnecting-endpoint.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 
 export const MODEL: ModelConfig = { height: 2, width: 2, latentDim: 3, hidden: [512], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 };
 export const TRAINING: TrainConfig = { epochs: 10, batchSize: 128, learningRate: 0.001, beta: 1, warmupEpochs: 0, seed: 42, limit: 0 };

@@ -5,13 +5,13 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { createModel, type VaeModel } from '../../src/model/vae-model.js';
+import { createModel } from '../../src/model/vae-model.js';
 import { loadModel, readManifest } from '../../src/model/folder.js';
 import { type TrainConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { train } from '../../src/train/trainer.js';
 import { PauseGate } from '../../src/train/pause-gate.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { setupTf } from '../helpers/tf.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
 

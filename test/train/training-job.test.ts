@@ -6,7 +6,7 @@ import { prepareTraining, type TrainRequest } from '../../src/train/prepare.js';
 import { setupTf } from '../helpers/tf.js';
 import { readManifest } from '../../src/model/folder.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
 
 let dataDir: string;
@@ -50,7 +50,6 @@ test('a training job streams progress, checkpoints, and never blocks its thread'
 
 test('pause holds the job between batches, resume continues, stop ends the run early', async () => {
   const events: TrainingEvent[] = [];
-  let pausedAtBatches = -1;
   let resolvePaused!: () => void;
   const paused = new Promise<void>((r) => (resolvePaused = r));
   const run = await startJob(request({}, 200), (e) => {
@@ -68,7 +67,7 @@ test('pause holds the job between batches, resume continues, stop ends the run e
   run.pause();
   await paused;
   await new Promise((r) => setTimeout(r, 100)); // a batch in flight may still report
-  pausedAtBatches = events.filter((e) => e.type === 'batch').length;
+  const pausedAtBatches = events.filter((e) => e.type === 'batch').length;
   await new Promise((r) => setTimeout(r, 400));
   assert.equal(events.filter((e) => e.type === 'batch').length, pausedAtBatches, 'no progress while paused');
   run.resume();

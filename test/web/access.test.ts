@@ -4,7 +4,7 @@ import os from 'node:os';
 import {
   accessPolicy, checkToken, cookieName, hostAllowed, newToken, originAllowed, sameToken, setCookieHeader, startUrl, tokenOf,
 } from '../../src/web/access.js';
-import { UserError } from '../../src/util/errors.js';
+import { UserError } from '../../src/contract/errors.js';
 import { nestedDeeperThan } from '../../src/rpc/guard.js';
 
 const token = 'a'.repeat(48);

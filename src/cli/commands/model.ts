@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { initBackend } from '../../engine/backend.js';
 import { loadDataset, parseDataArg } from '../../data/load.js';

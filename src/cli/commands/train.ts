@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../contract/errors.js';
 import { checkSaveTarget } from '../../model/save-target.js';
 import { parseDataArg } from '../../data/load.js';
 import { describeIssues } from '../../model/config.js';

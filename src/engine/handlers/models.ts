@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/load.js';
 import { loadModel, saveModel } from '../../model/folder.js';
 import { manifestFor } from '../../train/trainer.js';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../contract/errors.js';
 import type { SessionState } from '../session-state.js';
 import type { Handlers, Serial } from './types.js';
 

@@ -5,7 +5,7 @@ import { subset } from '../../data/dataset.js';
 import { DEBIAN_FASHION_DIR, hasStandardFiles } from '../../data/load.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { projectTo3d } from '../../latent/projection.js';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../contract/errors.js';
 import type { SessionState } from '../session-state.js';
 import type { Handlers } from './types.js';
 

@@ -3,9 +3,9 @@ import type { Session } from '../../contract/schemas.js';
 import type { ModelConfig } from '../../contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../contract/defaults.js';
 import { loadDataset } from '../../data/load.js';
-import { createModel, type VaeModel } from '../../model/vae-model.js';
+import { createModel } from '../../model/vae-model.js';
 import { TrainingJob } from '../../train/training-job.js';
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../../contract/errors.js';
 import type { Handlers, Serial } from './types.js';
 import type { SessionState } from '../session-state.js';
 

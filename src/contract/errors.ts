@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../contract/shapes.js';
+import type { ErrorBody } from './shapes.js';
 
 /**
  * Errors a person can meet: a stable code for programs, a sentence for people.
