@@ -52,7 +52,8 @@ const clicks: number[] = await page.evaluate(async () => {
     v.canvas.dispatchEvent(new PointerEvent('pointerdown', opts));
     v.canvas.dispatchEvent(new PointerEvent('pointerup', opts));
     await new Promise<void>((resolve) => {
-      const check = () => (document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`) ? resolve() : requestAnimationFrame(check));
+      const check = () =>
+        document.querySelector('[data-testid=decode-panel]')?.textContent?.includes(`Test image #${i},`) ? resolve() : requestAnimationFrame(check);
       check();
     });
     out.push(performance.now() - t);

@@ -18,11 +18,16 @@ const backend = await initBackend();
 const dataset = await loadDataset({ kind: 'mnist' });
 const vae = createModel({ ...DEFAULT_MODEL, height: 28, width: 28 }, DEFAULT_TRAIN.seed);
 console.log(`backend ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`);
-console.log(`model 784-${DEFAULT_MODEL.hidden.join('-')}-${DEFAULT_MODEL.latentDim}, batch ${DEFAULT_TRAIN.batchSize}, Adam ${DEFAULT_TRAIN.learningRate}, ${epochs} epochs`);
+console.log(
+  `model 784-${DEFAULT_MODEL.hidden.join('-')}-${DEFAULT_MODEL.latentDim}, batch ${DEFAULT_TRAIN.batchSize}, Adam ${DEFAULT_TRAIN.learningRate}, ${epochs} epochs`,
+);
 console.log('epoch  seconds  img/s   ms/step  train −ELBO  test −ELBO  test rec  test KL  backend');
 const tensorsBefore = tf.memory().numTensors;
 const result = await train({
-  vae, dataset, backend: backend.name, config: { ...DEFAULT_TRAIN, epochs },
+  vae,
+  dataset,
+  backend: backend.name,
+  config: { ...DEFAULT_TRAIN, epochs },
   onEpoch: (r) => {
     const msPerStep = (1000 * DEFAULT_TRAIN.batchSize) / r.samplesPerSecond;
     console.log(
@@ -32,7 +37,9 @@ const result = await train({
   },
 });
 const total = result.history.reduce((s, r) => s + r.seconds, 0);
-console.log(`mean ${(total / result.history.length).toFixed(1)} s/epoch; final test −ELBO ${result.metrics?.total.toFixed(2)} nats; tensors ${tensorsBefore} → ${tf.memory().numTensors}`);
+console.log(
+  `mean ${(total / result.history.length).toFixed(1)} s/epoch; final test −ELBO ${result.metrics?.total.toFixed(2)} nats; tensors ${tensorsBefore} → ${tf.memory().numTensors}`,
+);
 if (Number(values.iwae) > 0) {
   const k = Number(values.iwae);
   const t = performance.now();

@@ -99,7 +99,12 @@ export function bridgeIpc(ipcMain: IpcMainLike, opts: BridgeOptions): () => void
       log(`could not relay a message${sender ? ` from webContents ${sender.id}` : ''}: ${describe(err)}`);
       const id = requestId(message);
       if (sender && id !== null) {
-        const answer: ResponseMessage = { t: 'res', id, ok: false, error: { code: 'INTERNAL', message: 'The app could not pass this request to the engine. Try again; restart the app if it keeps happening.' } };
+        const answer: ResponseMessage = {
+          t: 'res',
+          id,
+          ok: false,
+          error: { code: 'INTERNAL', message: 'The app could not pass this request to the engine. Try again; restart the app if it keeps happening.' },
+        };
         send(sender, answer);
       }
     }

@@ -52,7 +52,10 @@ function electronBinary() {
 
 /** The line of a child's output that says what went wrong, trimmed to fit in a sentence. */
 function tellingLine(text) {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.find((l) => /error|fatal/i.test(l)) ?? lines.at(-1);
   if (!line) return undefined;
   const bare = line.replace(/^[A-Za-z]*Error:\s*/, '');

@@ -19,4 +19,3 @@ export const DEFAULT_TRAIN: TrainConfig = {
   seed: 42,
   limit: 0,
 };
-

@@ -12,7 +12,12 @@ export const PathRequestSchema = z
      */
     purpose: z.enum(['open-model', 'save-model', 'idx-folder', 'idx-file']),
     /** A bare name to suggest when saving (no folders in it). */
-    suggestedName: z.string().min(1).max(200).regex(/^[^/\\]+$/, 'a bare name, no folders').optional(),
+    suggestedName: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^/\\]+$/, 'a bare name, no folders')
+      .optional(),
   })
   .strict();
 export type PathRequest = z.infer<typeof PathRequestSchema>;

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import {
-  BatchProgressSchema, DataSpecSchema, DatasetChoiceSchema, EpochRecordSchema, F32, ImagesSchema,
-  LatentPointsSchema, NewModelSchema, SessionSchema, TrainConfigSchema, TrainStatusSchema, ExploreInputSchema,
+  BatchProgressSchema,
+  DataSpecSchema,
+  DatasetChoiceSchema,
+  EpochRecordSchema,
+  F32,
+  ImagesSchema,
+  LatentPointsSchema,
+  NewModelSchema,
+  SessionSchema,
+  TrainConfigSchema,
+  TrainStatusSchema,
+  ExploreInputSchema,
 } from './schemas.js';
 
 /**
@@ -73,7 +83,8 @@ export const requests = {
   /** The first n test images and their reconstructions: decoded means (deterministic, the default) or sampled z (stochastic). */
   reconstructionStrip: {
     input: z.object({ n: z.number().int().min(1).max(64), mode: z.enum(['mean', 'sample']).optional(), seed: z.number().int().optional() }),
-    output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }) },
+    output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }),
+  },
 } as const;
 
 /**
@@ -82,7 +93,15 @@ export const requests = {
  * another window has replaced the model since.
  */
 export const modelBound: ReadonlySet<string> = new Set<Method>([
-  'continueTraining', 'saveModel', 'latentPoints', 'decode', 'reconstruct', 'testImages', 'explore', 'exportCsv', 'reconstructionStrip',
+  'continueTraining',
+  'saveModel',
+  'latentPoints',
+  'decode',
+  'reconstruct',
+  'testImages',
+  'explore',
+  'exportCsv',
+  'reconstructionStrip',
 ]);
 
 export const events = {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import {
-  BatchProgressSchema, DataSpecSchema, DatasetInfoSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, NewModelSchema, ProjectionSchema,
+  BatchProgressSchema,
+  DataSpecSchema,
+  DatasetInfoSchema,
+  EpochRecordSchema,
+  LossSchema,
+  ModelConfigSchema,
+  NewModelSchema,
+  ProjectionSchema,
   TrainConfigSchema,
 } from './shapes.js';
 
@@ -64,12 +71,19 @@ export const ExploreInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('traverse'), index, range: z.number().gt(0).max(X.range), steps: z.number().int().min(2).max(X.traverseSteps) }),
   z.object({ kind: z.literal('prior'), n: z.number().int().min(1).max(X.priorSamples), seed: z.number().int().min(0) }),
   z.object({
-    kind: z.literal('manifold'), dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-    grid: z.number().int().min(2).max(X.grid), range: z.number().gt(0).max(X.range), at: index.nullable(),
+    kind: z.literal('manifold'),
+    dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+    grid: z.number().int().min(2).max(X.grid),
+    range: z.number().gt(0).max(X.range),
+    at: index.nullable(),
   }),
   z.object({
-    kind: z.literal('denoise'), noise: z.enum(['gaussian', 'saltpepper']), amount: z.number().gt(0).max(5),
-    n: z.number().int().min(1).max(X.denoise), seed: z.number().int().min(0), mode: z.enum(['mean', 'sample']),
+    kind: z.literal('denoise'),
+    noise: z.enum(['gaussian', 'saltpepper']),
+    amount: z.number().gt(0).max(5),
+    n: z.number().int().min(1).max(X.denoise),
+    seed: z.number().int().min(0),
+    mode: z.enum(['mean', 'sample']),
   }),
 ]);
 export type ExploreInput = z.infer<typeof ExploreInputSchema>;
@@ -78,6 +92,13 @@ export type ExploreInput = z.infer<typeof ExploreInputSchema>;
 export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), channels: z.number().int().min(1).max(4), pixels: F32 });
 
 export {
-  BatchProgressSchema, DataSpecSchema, DatasetInfoSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, NewModelSchema, ProjectionSchema,
+  BatchProgressSchema,
+  DataSpecSchema,
+  DatasetInfoSchema,
+  EpochRecordSchema,
+  LossSchema,
+  ModelConfigSchema,
+  NewModelSchema,
+  ProjectionSchema,
   TrainConfigSchema,
 };

@@ -48,7 +48,11 @@ export const TrainConfigSchema = z.object({
   /** Epochs over which the KL weight ramps linearly from 0 to β (0: no warm-up). */
   warmupEpochs: z.number().min(0, 'warm-up cannot be negative').max(100000),
   /** Seed for initialisation, shuffling and sampling; the same seed reproduces a run. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   /** Train on only the first N training images (0: all). */
   limit: z.number().int().min(0),
 });

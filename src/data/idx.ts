@@ -2,7 +2,13 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../contract/errors.js';
 import {
-  ELEMENT_TYPES, MAX_IDX_HEADER_BYTES, MAX_IDX_VALUES, MAX_IDX_VALUE_BYTES, badIdx, lengthMismatch, parseIdxHeader,
+  ELEMENT_TYPES,
+  MAX_IDX_HEADER_BYTES,
+  MAX_IDX_VALUES,
+  MAX_IDX_VALUE_BYTES,
+  badIdx,
+  lengthMismatch,
+  parseIdxHeader,
   type ElementCode,
 } from './idx-header.js';
 import { readIdxBytes } from './idx-read.js';
@@ -53,8 +59,7 @@ function readValues(view: DataView, offset: number, count: number, code: Element
   if (code === 0x08) return new Uint8Array(view.buffer, view.byteOffset + offset, count);
   if (code === 0x09) return new Int8Array(view.buffer, view.byteOffset + offset, count);
   // Each wider type gets an array of its own kind: exact, and half the memory of doubles for float32.
-  const out =
-    code === 0x0b ? new Int16Array(count) : code === 0x0c ? new Int32Array(count) : code === 0x0d ? new Float32Array(count) : new Float64Array(count);
+  const out = code === 0x0b ? new Int16Array(count) : code === 0x0c ? new Int32Array(count) : code === 0x0d ? new Float32Array(count) : new Float64Array(count);
   const size = ELEMENT_TYPES[code].size;
   for (let i = 0; i < count; i++) {
     const at = offset + i * size;
@@ -98,10 +103,7 @@ export function toImages(idx: IdxArray, file: string): ImageArray {
   const d = idx.dims;
   const ok = d.length === 3 || (d.length === 4 && d[3] === 1);
   if (!ok) {
-    throw new UserError(
-      'BAD_SHAPE',
-      `${path.basename(file)} holds an array of shape ${d.join('×')}; images need count×height×width (one channel).`,
-    );
+    throw new UserError('BAD_SHAPE', `${path.basename(file)} holds an array of shape ${d.join('×')}; images need count×height×width (one channel).`);
   }
   const [count, height, width] = d as [number, number, number];
   if (count === 0 || height === 0 || width === 0) {
@@ -128,10 +130,7 @@ export function toImages(idx: IdxArray, file: string): ImageArray {
       pixels[i] = x;
     }
   } else {
-    throw new UserError(
-      'BAD_FILE',
-      `${path.basename(file)} stores ${ELEMENT_TYPES[idx.type].name} pixels; images must be unsigned bytes or floats in [0, 1].`,
-    );
+    throw new UserError('BAD_FILE', `${path.basename(file)} stores ${ELEMENT_TYPES[idx.type].name} pixels; images must be unsigned bytes or floats in [0, 1].`);
   }
   return { count, height, width, channels: 1, pixels };
 }

@@ -13,9 +13,7 @@ const require = createRequire(import.meta.url);
 /** Where Debian's dataset-fashion-mnist package puts its files. */
 export const DEBIAN_FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
-export const FASHION_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-];
+export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** The four standard IDX file names (either raw or with .gz). */
@@ -64,24 +62,16 @@ async function loadSet(imagesFile: string, labelsFile: string | null, opts: Load
   return { ...images, labels };
 }
 
-async function loadStandardFolder(
-  dir: string, name: string, spec: DataSpec, classNames: string[] | null, opts: LoadOptions,
-): Promise<Dataset> {
+async function loadStandardFolder(dir: string, name: string, spec: DataSpec, classNames: string[] | null, opts: LoadOptions): Promise<Dataset> {
   await requireFolder(dir);
   const missing = Object.values(STANDARD).filter((b) => findStandard(dir, b) === null);
   if (missing.length > 0) {
-    throw new UserError(
-      'NOT_FOUND',
-      `${dir} lacks ${missing.join(', ')} (raw or .gz); a dataset folder holds the four standard IDX files.`,
-    );
+    throw new UserError('NOT_FOUND', `${dir} lacks ${missing.join(', ')} (raw or .gz); a dataset folder holds the four standard IDX files.`);
   }
   const train = await loadSet(findStandard(dir, STANDARD.trainImages)!, findStandard(dir, STANDARD.trainLabels), opts);
   const test = await loadSet(findStandard(dir, STANDARD.testImages)!, findStandard(dir, STANDARD.testLabels), opts);
   if (train.height !== test.height || train.width !== test.width) {
-    throw new UserError(
-      'BAD_SHAPE',
-      `The training images are ${train.height}×${train.width} but the test images are ${test.height}×${test.width}.`,
-    );
+    throw new UserError('BAD_SHAPE', `The training images are ${train.height}×${train.width} but the test images are ${test.height}×${test.width}.`);
   }
   return { name, spec, train, test, classNames };
 }

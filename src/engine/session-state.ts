@@ -41,15 +41,27 @@ export class SessionState {
   recovery: Recovery | null = null;
   autosaveError: string | null = null;
 
-  constructor(readonly emit: Emit, readonly autosave: Autosave) {}
+  constructor(
+    readonly emit: Emit,
+    readonly autosave: Autosave,
+  ) {}
 
   snapshot(): Session {
     return {
-      backend: this.backend, status: this.status, error: this.error,
+      backend: this.backend,
+      status: this.status,
+      error: this.error,
       dataset: this.dataset ? describeDataset(this.dataset) : null,
       model: this.vae?.config ?? null,
-      training: this.training, history: this.history, progress: this.progress, modelDir: this.modelDir,
-      engineId: this.engineId, modelId: this.modelId, unsaved: this.unsaved, recovery: this.recovery, autosaveError: this.autosaveError,
+      training: this.training,
+      history: this.history,
+      progress: this.progress,
+      modelDir: this.modelDir,
+      engineId: this.engineId,
+      modelId: this.modelId,
+      unsaved: this.unsaved,
+      recovery: this.recovery,
+      autosaveError: this.autosaveError,
     };
   }
 

@@ -9,7 +9,10 @@ import type { EpochRecord } from '../contract/shapes.js';
 export function encodedToCsv(enc: Encoded, labels: Int32Array | null, positions: Float32Array | null = null): string {
   const k = enc.latentDim;
   const header = [
-    'index', 'label', ...Array.from({ length: k }, (_, i) => `mean_${i}`), ...Array.from({ length: k }, (_, i) => `logvar_${i}`),
+    'index',
+    'label',
+    ...Array.from({ length: k }, (_, i) => `mean_${i}`),
+    ...Array.from({ length: k }, (_, i) => `logvar_${i}`),
     ...(positions ? ['scatter_x', 'scatter_y', 'scatter_z'] : []),
   ];
   const rows: (string | number)[][] = [header];
@@ -27,9 +30,33 @@ export function encodedToCsv(enc: Encoded, labels: Int32Array | null, positions:
 
 /** The training history as CSV: one row per epoch, losses in nats per image. */
 export function historyToCsv(history: readonly EpochRecord[]): string {
-  const header = ['epoch', 'train_total', 'train_recon', 'train_kl', 'test_total', 'test_recon', 'test_kl', 'kl_weight', 'seconds', 'samples_per_second', 'backend'];
+  const header = [
+    'epoch',
+    'train_total',
+    'train_recon',
+    'train_kl',
+    'test_total',
+    'test_recon',
+    'test_kl',
+    'kl_weight',
+    'seconds',
+    'samples_per_second',
+    'backend',
+  ];
   return stringify([
     header,
-    ...history.map((r) => [r.epoch, r.train.total, r.train.recon, r.train.kl, r.test.total, r.test.recon, r.test.kl, r.klWeight, r.seconds, r.samplesPerSecond, r.backend]),
+    ...history.map((r) => [
+      r.epoch,
+      r.train.total,
+      r.train.recon,
+      r.train.kl,
+      r.test.total,
+      r.test.recon,
+      r.test.kl,
+      r.klWeight,
+      r.seconds,
+      r.samplesPerSecond,
+      r.backend,
+    ]),
   ]);
 }

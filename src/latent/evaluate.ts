@@ -69,4 +69,3 @@ export async function evaluateIwae(vae: VaeModel, set: ImageSet, k: number, opts
   }
   return total / n;
 }
-

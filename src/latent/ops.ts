@@ -66,12 +66,7 @@ export type ReconstructMode = 'mean' | 'sample';
  * time. 'sample' decodes z ~ q(z|x): a different picture for each seed.
  * Returns the pixels and the z that was decoded.
  */
-export async function reconstruct(
-  vae: VaeModel,
-  set: ImageSet,
-  mode: ReconstructMode,
-  seed?: number,
-): Promise<{ pixels: Float32Array; z: Float32Array }> {
+export async function reconstruct(vae: VaeModel, set: ImageSet, mode: ReconstructMode, seed?: number): Promise<{ pixels: Float32Array; z: Float32Array }> {
   const d = pixelsPerImage(set);
   if (!sameShape(set, vae.config)) {
     throw new UserError('BAD_SHAPE', `The model takes ${shapeOf(vae.config)} images, not ${shapeOf(set)}.`);

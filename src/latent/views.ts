@@ -44,7 +44,11 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
       return decoded(interpolate(a, b, input.steps, input.path), input.steps, [`#${input.from} → #${input.to} (${input.path})`], true);
     }
     case 'traverse':
-      return decoded(traverse(await meanOf(input.index), input.range, input.steps), input.steps, Array.from({ length: k }, (_, d) => `z${d}`));
+      return decoded(
+        traverse(await meanOf(input.index), input.range, input.steps),
+        input.steps,
+        Array.from({ length: k }, (_, d) => `z${d}`),
+      );
     case 'prior':
       return decoded(priorSamples(input.n, k, input.seed), Math.ceil(Math.sqrt(input.n)), []);
     case 'manifold': {
@@ -54,7 +58,10 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
     }
     case 'denoise': {
       const n = Math.min(input.n, test.count);
-      const clean = subset(test, Array.from({ length: n }, (_, i) => i));
+      const clean = subset(
+        test,
+        Array.from({ length: n }, (_, i) => i),
+      );
       const noisy = addNoise(clean.pixels, parseNoise(`${input.noise}:${input.amount}`), input.seed);
       const rec = await reconstruct(vae, { ...clean, pixels: noisy }, input.mode, input.seed);
       const pixels = new Float32Array(noisy.length * 3);
@@ -63,7 +70,10 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
       pixels.set(clean.pixels, 2 * noisy.length);
       const how = input.mode === 'mean' ? 'decoded mean (deterministic)' : 'decoded sample (stochastic)';
       return {
-        images: { count: 3 * n, height, width, channels, pixels }, cols: n, z: rec.z, path: false,
+        images: { count: 3 * n, height, width, channels, pixels },
+        cols: n,
+        z: rec.z,
+        path: false,
         rowLabels: ['noisy input', how, 'clean original'],
       };
     }

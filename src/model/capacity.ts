@@ -72,8 +72,7 @@ export function checkModelSize(config: Architecture, limit: number = MAX_MODEL_P
   if (count > limit) {
     throw new UserError(
       'BAD_CONFIG',
-      `This model has ${fmt(count)} parameters, more than the ${fmt(limit)} this machine can train; ` +
-        'use fewer or narrower hidden layers.',
+      `This model has ${fmt(count)} parameters, more than the ${fmt(limit)} this machine can train; ` + 'use fewer or narrower hidden layers.',
     );
   }
 }

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { TrainConfig } from '../contract/shapes.js';
 
-
 /** The KL weight at a fractional epoch (0-based) under β and a linear warm-up. */
 export function klWeightAt(cfg: Pick<TrainConfig, 'beta' | 'warmupEpochs'>, epochProgress: number): number {
   if (cfg.warmupEpochs <= 0) return cfg.beta;
@@ -10,7 +9,5 @@ export function klWeightAt(cfg: Pick<TrainConfig, 'beta' | 'warmupEpochs'>, epoc
 
 /** Formats zod issues as one sentence naming each bad field. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }

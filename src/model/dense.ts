@@ -55,13 +55,7 @@ function inputGradient(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
  * The maths is exactly a tfjs Dense layer's, so the same weights load as a
  * standard Layers model anywhere.
  */
-export function dense(
-  x: tf.Tensor2D,
-  kernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  act: DenseActivation,
-  inputGrad = true,
-): tf.Tensor2D {
+export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, act: DenseActivation, inputGrad = true): tf.Tensor2D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x2, w2, bi, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const y = activate(tf.add(tf.matMul(x2, w2), bi) as tf.Tensor2D, act);

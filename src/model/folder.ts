@@ -78,24 +78,22 @@ async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<voi
  * Only to a new path, an empty folder, or (with `replace`) a folder holding a
  * model; anything else is refused untouched. Returns the absolute path written.
  */
-export async function saveModel(
-  dir: string,
-  vae: VaeModel,
-  manifest: Manifest,
-  adam?: AdamState | null,
-  opts: { replace?: boolean } = {},
-): Promise<string> {
+export async function saveModel(dir: string, vae: VaeModel, manifest: Manifest, adam?: AdamState | null, opts: { replace?: boolean } = {}): Promise<string> {
   const checked = ManifestSchema.parse(manifest);
   const target = await checkSaveTarget(dir, opts.replace ?? false);
-  await writeDirAtomic(target.path, async (tmp) => {
-    await writeLayersModel(vae.encoder, path.join(tmp, 'encoder'));
-    await writeLayersModel(vae.decoder, path.join(tmp, 'decoder'));
-    if (adam) await writeAdamFiles(tmp, adam);
-    await fs.writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(checked, null, 2));
-  }, async (old) => {
-    // Checked again once moved aside, so a file added since the first look is never deleted.
-    await checkSaveTarget(old, opts.replace ?? false);
-  });
+  await writeDirAtomic(
+    target.path,
+    async (tmp) => {
+      await writeLayersModel(vae.encoder, path.join(tmp, 'encoder'));
+      await writeLayersModel(vae.decoder, path.join(tmp, 'decoder'));
+      if (adam) await writeAdamFiles(tmp, adam);
+      await fs.writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(checked, null, 2));
+    },
+    async (old) => {
+      // Checked again once moved aside, so a file added since the first look is never deleted.
+      await checkSaveTarget(old, opts.replace ?? false);
+    },
+  );
   return target.path;
 }
 
@@ -114,7 +112,10 @@ export async function loadLayersModelDir(dir: string, maxWeightBytes = Number.MA
   const specs = manifest.flatMap((g) => g.weights);
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (!Number.isSafeInteger(expected) || expected > maxWeightBytes) {
-    throw new UserError('BAD_MODEL', `${path.join(dir, 'model.json')} describes ${expected} bytes of weights, more than this model can have (${maxWeightBytes}).`);
+    throw new UserError(
+      'BAD_MODEL',
+      `${path.join(dir, 'model.json')} describes ${expected} bytes of weights, more than this model can have (${maxWeightBytes}).`,
+    );
   }
   const files = manifest.flatMap((g) => g.paths);
   // The usual single weights file must be exactly as large as the specs say, checked before it is read.
@@ -165,7 +166,10 @@ export async function loadModel(dir: string): Promise<SavedModel> {
     decoder.dispose();
     throw err;
   }
-  const adamState = await readAdamFiles(dir, vae.variables().map((v) => v.size));
+  const adamState = await readAdamFiles(
+    dir,
+    vae.variables().map((v) => v.size),
+  );
   return { vae, manifest, adamState };
 }
 

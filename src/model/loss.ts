@@ -65,7 +65,5 @@ export function logStandardNormal(z: tf.Tensor2D): tf.Tensor1D {
 
 /** log N(z; μ, diag(e^logVar)) per row, given ε = (z − μ)/σ. */
 export function logDiagNormalFromEps(eps: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() =>
-    tf.neg(tf.add(tf.mul(0.5, tf.sum(tf.add(tf.square(eps), logVar), 1)), eps.shape[1] * HALF_LOG_2PI)) as tf.Tensor1D,
-  );
+  return tf.tidy(() => tf.neg(tf.add(tf.mul(0.5, tf.sum(tf.add(tf.square(eps), logVar), 1)), eps.shape[1] * HALF_LOG_2PI)) as tf.Tensor1D);
 }

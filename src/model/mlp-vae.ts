@@ -39,7 +39,10 @@ export function inputSize(cfg: Pick<ModelConfig, 'height' | 'width' | 'channels'
  * decoder with much larger weights than Glorot would, and trains to a lower
  * −ELBO in the same number of epochs.
  */
-function init(fanIn: number, seed: number): { kernelInitializer: ReturnType<typeof tf.initializers.randomUniform>; biasInitializer: ReturnType<typeof tf.initializers.randomUniform> } {
+function init(
+  fanIn: number,
+  seed: number,
+): { kernelInitializer: ReturnType<typeof tf.initializers.randomUniform>; biasInitializer: ReturnType<typeof tf.initializers.randomUniform> } {
   const limit = 1 / Math.sqrt(fanIn);
   return {
     kernelInitializer: tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed }),
@@ -95,10 +98,7 @@ export class MlpVae implements VaeModel {
     this.enc = config.hidden.map((_, i) => paramsOf(encoder, encHidden(i), config.activation));
     this.encMean = paramsOf(encoder, ENCODER_MEAN, 'linear');
     this.encLogVar = paramsOf(encoder, ENCODER_LOG_VAR, 'linear');
-    this.dec = [
-      ...config.hidden.map((_, i) => paramsOf(decoder, decHidden(i), config.activation)),
-      paramsOf(decoder, DECODER_OUT, 'linear'),
-    ];
+    this.dec = [...config.hidden.map((_, i) => paramsOf(decoder, decHidden(i), config.activation)), paramsOf(decoder, DECODER_OUT, 'linear')];
   }
 
   /**
@@ -124,25 +124,14 @@ export class MlpVae implements VaeModel {
     const outs = encoder.outputs.map((o) => o.shape);
     const decIn = decoder.inputs[0]?.shape;
     const decOut = decoder.outputs[0]?.shape;
-    const ok =
-      encIn?.[1] === d &&
-      outs.length === 2 &&
-      outs.every((s) => s[1] === config.latentDim) &&
-      decIn?.[1] === config.latentDim &&
-      decOut?.[1] === d;
+    const ok = encIn?.[1] === d && outs.length === 2 && outs.every((s) => s[1] === config.latentDim) && decIn?.[1] === config.latentDim && decOut?.[1] === d;
     if (!ok) {
-      throw new UserError(
-        'BAD_MODEL',
-        `The saved networks do not match the manifest (expected ${d} pixels and latent dim ${config.latentDim}).`,
-      );
+      throw new UserError('BAD_MODEL', `The saved networks do not match the manifest (expected ${d} pixels and latent dim ${config.latentDim}).`);
     }
     // Hidden widths are not visible in the ends' shapes; the size check above trusted the manifest's.
     const held = encoder.countParams() + decoder.countParams();
     if (held !== parameterCount(config)) {
-      throw new UserError(
-        'BAD_MODEL',
-        `The saved networks hold ${held} parameters but the manifest describes a model with ${parameterCount(config)}.`,
-      );
+      throw new UserError('BAD_MODEL', `The saved networks hold ${held} parameters but the manifest describes a model with ${parameterCount(config)}.`);
     }
     try {
       return new MlpVae(config, encoder, decoder);

@@ -40,4 +40,3 @@ export async function readJson(file: string): Promise<unknown> {
     throw new UserError('BAD_MODEL', `${file} is not valid JSON.`);
   }
 }
-

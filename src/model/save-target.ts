@@ -7,14 +7,15 @@ import { readJson } from './model-file.js';
 /** What a model folder holds; anything else in a folder means it is not ours to replace. */
 export const MODEL_ENTRIES = new Set(['manifest.json', 'encoder', 'decoder', 'optimizer.json', 'optimizer.bin']);
 
-export type SaveTarget =
-  | { kind: 'new'; path: string }
-  | { kind: 'empty'; path: string }
-  | { kind: 'model'; path: string; description: string };
+export type SaveTarget = { kind: 'new'; path: string } | { kind: 'empty'; path: string } | { kind: 'model'; path: string; description: string };
 
 function describeManifest(raw: unknown): string | null {
   const m = raw as {
-    format?: unknown; config?: { latentDim?: unknown; hidden?: unknown }; dataset?: { name?: unknown }; history?: unknown; savedAt?: unknown;
+    format?: unknown;
+    config?: { latentDim?: unknown; hidden?: unknown };
+    dataset?: { name?: unknown };
+    history?: unknown;
+    savedAt?: unknown;
   } | null;
   if (m?.format !== 'latent-explorer-model') return null;
   const parts: string[] = [];
@@ -53,7 +54,10 @@ export async function inspectSaveTarget(dir: string): Promise<SaveTarget> {
     throw new UserError('WRITE_FAILED', `${abs} is a link; a model is saved only to a real folder. Choose a new name or an empty folder.`);
   }
   if (!st.isDirectory()) {
-    throw new UserError('WRITE_FAILED', `${abs} is a file, not a folder; it was left as it is. A model is saved as a folder: choose a new name or an empty folder.`);
+    throw new UserError(
+      'WRITE_FAILED',
+      `${abs} is a file, not a folder; it was left as it is. A model is saved as a folder: choose a new name or an empty folder.`,
+    );
   }
   const names = (await fs.readdir(abs)).sort();
   if (names.length === 0) return { kind: 'empty', path: abs };

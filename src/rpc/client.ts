@@ -3,7 +3,10 @@ import type { Endpoint, EventMessage, ResponseMessage } from './wire.js';
 
 /** An error the engine answered with: a code for programs, a sentence for people. */
 export class RpcError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'RpcError';
   }

@@ -12,8 +12,7 @@ const TYPES = [
 for (const [type, Ctor] of TYPES) {
   codec.register({
     type,
-    encode: (value: unknown) =>
-      value instanceof Ctor ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null,
+    encode: (value: unknown) => (value instanceof Ctor ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null),
     // Copy into a fresh, aligned buffer: the frame's bytes may start at any offset.
     decode: (data: Uint8Array) => new Ctor(data.slice().buffer),
   });

@@ -52,10 +52,12 @@ const OPEN = 1;
 export function reconnectingEndpoint(opts: ReconnectOptions): ReconnectingEndpoint {
   const first = opts.firstDelayMs ?? 500;
   const max = opts.maxDelayMs ?? 5000;
-  const schedule = opts.schedule ?? ((fn, ms) => {
-    const t = setTimeout(fn, ms);
-    return () => clearTimeout(t);
-  });
+  const schedule =
+    opts.schedule ??
+    ((fn, ms) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    });
   const handlers = new Set<(message: unknown) => void>();
   const watchers = new Set<(status: LinkStatus) => void>();
   let current: { socket: LiveSocket; endpoint: Endpoint } | null = null;

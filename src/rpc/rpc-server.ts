@@ -30,7 +30,10 @@ export class RpcServer {
 
   private readonly currentModel: (() => number) | null;
 
-  constructor(private readonly engine: EngineApi, opts: ServerOptions = {}) {
+  constructor(
+    private readonly engine: EngineApi,
+    opts: ServerOptions = {},
+  ) {
     this.maxInput = opts.maxInputBytes ?? DEFAULT_MAX_INPUT;
     this.currentModel = opts.currentModel ?? null;
   }

@@ -14,9 +14,7 @@ export const RequestMessageSchema = z.object({
 });
 export type RequestMessage = z.infer<typeof RequestMessageSchema>;
 
-export type ResponseMessage =
-  | { t: 'res'; id: number | null; ok: true; value: unknown }
-  | { t: 'res'; id: number | null; ok: false; error: ErrorBody };
+export type ResponseMessage = { t: 'res'; id: number | null; ok: true; value: unknown } | { t: 'res'; id: number | null; ok: false; error: ErrorBody };
 
 export interface EventMessage {
   t: 'evt';

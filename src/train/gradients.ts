@@ -7,13 +7,7 @@ import { sampleZ } from '../model/sampling.js';
  * Gradients of the batch-mean objective (recon + w·KL, each summed over pixels
  * or dims) in the order of `vae.variables()`, with the batch sums of recon and KL.
  */
-export function gradients(
-  vae: VaeModel,
-  pixels: Float32Array,
-  rows: number,
-  klWeight: number,
-  seed: number,
-): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
+export function gradients(vae: VaeModel, pixels: Float32Array, rows: number, klWeight: number, seed: number): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
   return tf.tidy(() => {
     const x = tf.tensor2d(pixels, [rows, pixels.length / rows]);
     let rec: tf.Tensor = tf.scalar(0);

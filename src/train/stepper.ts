@@ -11,7 +11,10 @@ import { gradients } from './gradients.js';
  * memory-bound Adam running on both cores cost more than the second core saved.)
  */
 export class AdamStepper {
-  private constructor(private readonly vae: VaeModel, private readonly adam: Adam) {}
+  private constructor(
+    private readonly vae: VaeModel,
+    private readonly adam: Adam,
+  ) {}
 
   static async start(vae: VaeModel, learningRate: number, initial: AdamState | null): Promise<AdamStepper> {
     return new AdamStepper(vae, new Adam(vae.variables(), learningRate, initial));

@@ -138,9 +138,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           const speed = samplesDone / Math.max(elapsed, 1e-9);
           const remaining = (lastEpoch - epoch) * n + (n - start - rows);
           opts.onBatch({
-            epoch, lastEpoch, batch: b + 1, batches: batchCount,
+            epoch,
+            lastEpoch,
+            batch: b + 1,
+            batches: batchCount,
             loss: { total, recon: rec, kl },
-            klWeight, samplesPerSecond: speed, etaSeconds: remaining / speed,
+            klWeight,
+            samplesPerSecond: speed,
+            etaSeconds: remaining / speed,
           });
         }
         await tick();

@@ -35,12 +35,19 @@ export class TrainingJob {
   private readonly gate = new PauseGate();
   private readonly abort = new AbortController();
 
-  constructor(opts: JobOptions, private readonly listener: TrainingListener = () => undefined) {
+  constructor(
+    opts: JobOptions,
+    private readonly listener: TrainingListener = () => undefined,
+  ) {
     const history = opts.history ?? [];
     listener({
-      type: 'started', backend: opts.backend, dataset: opts.dataset.name,
-      trainCount: trainCountOf(opts.dataset, opts.config.limit), testCount: opts.dataset.test.count,
-      firstEpoch: history.length + 1, lastEpoch: history.length + opts.config.epochs,
+      type: 'started',
+      backend: opts.backend,
+      dataset: opts.dataset.name,
+      trainCount: trainCountOf(opts.dataset, opts.config.limit),
+      testCount: opts.dataset.test.count,
+      firstEpoch: history.length + 1,
+      lastEpoch: history.length + opts.config.epochs,
     });
     this.done = train({
       ...opts,

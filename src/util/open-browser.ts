@@ -32,11 +32,7 @@ export interface BrowserOutcome {
  * a failure comes back as a reason. "Opened" means the system's opener was
  * started; whether it finds a browser is up to the desktop.
  */
-export async function openBrowser(
-  url: string,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): Promise<BrowserOutcome> {
+export async function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<BrowserOutcome> {
   const reason = whyNoBrowser(env, platform);
   if (reason) return { opened: false, reason };
   try {

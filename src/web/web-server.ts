@@ -9,15 +9,14 @@ import { WebSocketServer } from 'ws';
 import { EngineHost } from '../engine/engine-host.js';
 import { MAX_REQUEST_BYTES } from '../contract/limits.js';
 import { UserError } from '../contract/errors.js';
-import {
-  accessPolicy, hostAllowed, isLoopback, newToken, originAllowed, sameToken, setCookieHeader, startUrl, tokenOf, type AccessPolicy,
-} from './access.js';
+import { accessPolicy, hostAllowed, isLoopback, newToken, originAllowed, sameToken, setCookieHeader, startUrl, tokenOf, type AccessPolicy } from './access.js';
 import { relay } from './relay.js';
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 /** The browser mode's own Content-Security-Policy: `connect-src 'self'` covers its WebSocket. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface ServeOptions {
   port: number;
@@ -67,8 +66,7 @@ function requestUrl(req: http.IncomingMessage): URL | null {
 }
 
 const NO_TOKEN =
-  'Latent Explorer needs its access token. Open the address the server printed when it started (it ends in ?token=…), ' +
-  'or restart it to get a new one.';
+  'Latent Explorer needs its access token. Open the address the server printed when it started (it ends in ?token=…), ' + 'or restart it to get a new one.';
 
 /** Serves the built renderer and the engine (over a WebSocket at /rpc) on one port, to those who hold the token. */
 export async function serve(opts: ServeOptions): Promise<RunningServer> {
@@ -79,7 +77,8 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`latent-explorer serve: ${line}\n`));
   const token = opts.token ?? newToken();
   const files = sirv(staticDir, {
-    single: true, etag: true,
+    single: true,
+    etag: true,
     setHeaders: (res) => {
       res.setHeader('Content-Security-Policy', CSP);
       res.setHeader('X-Content-Type-Options', 'nosniff');

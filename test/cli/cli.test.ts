@@ -37,7 +37,24 @@ before(async () => {
   dataDir = writeSyntheticFolder({ train: 300, test: 40, h: 7, w: 5 });
   work = tempDir('le-cli-');
   modelDir = path.join(work, 'model');
-  const r = await cli('train', '--out', modelDir, '--data', dataDir, '--latent', '2', '--hidden', '32,16', '--epochs', '2', '--batch', '32', '--lr', '0.01', '--json');
+  const r = await cli(
+    'train',
+    '--out',
+    modelDir,
+    '--data',
+    dataDir,
+    '--latent',
+    '2',
+    '--hidden',
+    '32,16',
+    '--epochs',
+    '2',
+    '--batch',
+    '32',
+    '--lr',
+    '0.01',
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   trainOutput = r.stdout;
 });
@@ -73,7 +90,7 @@ test('eval reports −ELBO, reconstruction, KL and the IWAE bound', async () => 
   assert.match(text.stdout, /−ELBO +[\d.]+ nats/);
 });
 
-test('encode writes index, label, means and log-variances equal to the engine\'s', async () => {
+test("encode writes index, label, means and log-variances equal to the engine's", async () => {
   const out = path.join(work, 'latent.csv');
   const r = await cli('encode', '--model', modelDir, '--out', out);
   assert.equal(r.code, 0, r.stderr);
@@ -94,7 +111,7 @@ test('encode writes index, label, means and log-variances equal to the engine\'s
   vae.dispose();
 });
 
-test('decode writes the PNG of the engine\'s decode, pixel for pixel, at a chosen scale', async () => {
+test("decode writes the PNG of the engine's decode, pixel for pixel, at a chosen scale", async () => {
   const out = path.join(work, 'z.png');
   const r = await cli('decode', '--model', modelDir, '--z', '0.1,-0.5', '--out', out, '--scale', '2');
   assert.equal(r.code, 0, r.stderr);
@@ -103,9 +120,10 @@ test('decode writes the PNG of the engine\'s decode, pixel for pixel, at a chose
   assert.equal(img.height, 14);
   const { vae } = await loadModel(modelDir);
   const px = await decodeZ(vae, Float32Array.from([0.1, -0.5]));
-  for (let y = 0; y < 14; y++) for (let x = 0; x < 10; x++) {
-    assert.equal(img.data[y * 10 + x], toByte(px[Math.floor(y / 2) * 5 + Math.floor(x / 2)]!));
-  }
+  for (let y = 0; y < 14; y++)
+    for (let x = 0; x < 10; x++) {
+      assert.equal(img.data[y * 10 + x], toByte(px[Math.floor(y / 2) * 5 + Math.floor(x / 2)]!));
+    }
   vae.dispose();
 });
 
@@ -121,10 +139,11 @@ test('reconstruct puts originals above their deterministic reconstructions', asy
   const few = subset(ds.test, [0, 1, 2, 3]);
   const rec = await reconstruct(vae, few, 'mean');
   const tile = 2; // third image
-  for (let y = 0; y < 7; y++) for (let x = 0; x < 5; x++) {
-    assert.equal(img.data[y * img.width + tile * 6 + x], toByte(few.pixels[tile * 35 + y * 5 + x]!));
-    assert.equal(img.data[(y + 8) * img.width + tile * 6 + x], toByte(rec.pixels[tile * 35 + y * 5 + x]!));
-  }
+  for (let y = 0; y < 7; y++)
+    for (let x = 0; x < 5; x++) {
+      assert.equal(img.data[y * img.width + tile * 6 + x], toByte(few.pixels[tile * 35 + y * 5 + x]!));
+      assert.equal(img.data[(y + 8) * img.width + tile * 6 + x], toByte(rec.pixels[tile * 35 + y * 5 + x]!));
+    }
   vae.dispose();
 });
 
@@ -170,7 +189,12 @@ test('train --force replaces a model folder and nothing else: user files and fil
   for (const target of [user.folder, user.file]) {
     const r = await cli('train', '--out', target, '--force', '--data', dataDir, '--epochs', '1', '--batch', '32');
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, target === user.file ? /is a file, not a folder; it was left as it is/ : /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/);
+    assert.match(
+      r.stderr,
+      target === user.file
+        ? /is a file, not a folder; it was left as it is/
+        : /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/,
+    );
   }
   user.assertUnchanged();
   // A model folder with a file of the user's in it is not replaced either.

@@ -34,7 +34,24 @@ before(async () => {
   const data = writeSyntheticFolder({ train: 300, test: 40, h: H, w: W });
   work = tempDir('le-explore-');
   modelDir = path.join(work, 'model');
-  const r = await cli('train', '--out', modelDir, '--data', data, '--latent', '3', '--hidden', '32', '--epochs', '2', '--batch', '32', '--lr', '0.01', '--json');
+  const r = await cli(
+    'train',
+    '--out',
+    modelDir,
+    '--data',
+    data,
+    '--latent',
+    '3',
+    '--hidden',
+    '32',
+    '--epochs',
+    '2',
+    '--batch',
+    '32',
+    '--lr',
+    '0.01',
+    '--json',
+  );
   assert.equal(r.code, 0, r.stderr);
   model = await loadModel(modelDir);
   ds = await loadDataset({ kind: 'folder', path: data });
@@ -111,14 +128,18 @@ test('reconstruct --stochastic decodes sampled z: the seed decides the picture',
   const a = path.join(work, 'sto-a.png');
   const b = path.join(work, 'sto-b.png');
   const c = path.join(work, 'sto-c.png');
-  for (const [file, seed] of [[a, '1'], [b, '2'], [c, '1']] as const) {
+  for (const [file, seed] of [
+    [a, '1'],
+    [b, '2'],
+    [c, '1'],
+  ] as const) {
     assert.equal((await cli('reconstruct', '--model', modelDir, '--n', '4', '--stochastic', '--seed', seed, '--out', file)).code, 0);
   }
   assert.deepEqual(readFileSync(a), readFileSync(c));
   assert.notDeepEqual(readFileSync(a), readFileSync(b));
 });
 
-test('history: the CSV holds the manifest\'s figures', async () => {
+test("history: the CSV holds the manifest's figures", async () => {
   const out = path.join(work, 'history.csv');
   const r = await cli('history', '--model', modelDir, '--out', out);
   assert.equal(r.code, 0, r.stderr);

@@ -48,7 +48,10 @@ for (const [name, connect] of transports) {
       assert.equal(s.status, 'idle');
       assert.match(s.backend, /^(wasm|tensorflow|cpu)$/);
       const ds = await c.client.listDatasets({});
-      assert.deepEqual(ds.map((d) => d.id), ['mnist', 'fashion']);
+      assert.deepEqual(
+        ds.map((d) => d.id),
+        ['mnist', 'fashion'],
+      );
       assert.equal(ds[0]!.available, true);
       await rejectsWith(c.client.latentPoints({}), 'BAD_REQUEST', /no model yet/);
     });
@@ -61,11 +64,14 @@ for (const [name, connect] of transports) {
       });
       assert.equal(s.status, 'running');
       assert.equal(s.model?.height, 8);
-      await rejectsWith(c.client.startTraining({
-        data: { kind: 'mnist' },
-        model: { latentDim: 3, hidden: [32], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 },
-        training: { epochs: 1, batchSize: 32, learningRate: 0.01, beta: 1, warmupEpochs: 0, seed: 1, limit: 0 },
-      }), 'BUSY');
+      await rejectsWith(
+        c.client.startTraining({
+          data: { kind: 'mnist' },
+          model: { latentDim: 3, hidden: [32], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 },
+          training: { epochs: 1, batchSize: 32, learningRate: 0.01, beta: 1, warmupEpochs: 0, seed: 1, limit: 0 },
+        }),
+        'BUSY',
+      );
       await waitFor('training to finish', () => statuses.find((x) => x.status === 'done'));
       assert.equal(epochs.length, 2);
       assert.ok(progress > 0);
@@ -96,7 +102,11 @@ for (const [name, connect] of transports) {
       const reply = async (msg: unknown) => {
         const before = c.raw.length;
         c.sendRaw(msg);
-        return waitFor('a reply', () => c.raw.slice(before).find((m) => (m as { t?: string }).t === 'res')) as Promise<{ ok: boolean; id: number | null; error?: { code: string; message: string } }>;
+        return waitFor('a reply', () => c.raw.slice(before).find((m) => (m as { t?: string }).t === 'res')) as Promise<{
+          ok: boolean;
+          id: number | null;
+          error?: { code: string; message: string };
+        }>;
       };
       let r = await reply({ t: 'req', id: 9001, method: 'frobnicate', input: {} });
       assert.deepEqual([r.ok, r.id, r.error?.code], [false, 9001, 'UNKNOWN_METHOD']);

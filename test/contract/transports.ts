@@ -36,17 +36,25 @@ export async function inMemory(): Promise<Connection> {
   await service.init();
   const [a, b] = memoryPair();
   server.attach(b);
-  return withRaw(a, (m) => a.send(m as WireMessage), async () => undefined);
+  return withRaw(
+    a,
+    (m) => a.send(m as WireMessage),
+    async () => undefined,
+  );
 }
 
 export async function workerPort(): Promise<Connection> {
   const host = await EngineHost.start(undefined, { dataDir: tempDir('le-data-') });
   const port = host.connect();
   const ep = nodePortEndpoint(port);
-  return withRaw(ep, (m) => port.postMessage(m), async () => {
-    port.close();
-    await host.close();
-  });
+  return withRaw(
+    ep,
+    (m) => port.postMessage(m),
+    async () => {
+      port.close();
+      await host.close();
+    },
+  );
 }
 
 export async function webSocket(): Promise<Connection & { sendText(s: string): void }> {
@@ -60,10 +68,14 @@ export async function webSocket(): Promise<Connection & { sendText(s: string): v
     ws.once('error', reject);
   });
   const ep = socketEndpoint(ws as unknown as SocketLike);
-  const conn = withRaw(ep, (m) => ws.send(encodeMessage(m)), async () => {
-    ws.close();
-    await server.close();
-  });
+  const conn = withRaw(
+    ep,
+    (m) => ws.send(encodeMessage(m)),
+    async () => {
+      ws.close();
+      await server.close();
+    },
+  );
   return { ...conn, sendText: (s: string) => ws.send(s) };
 }
 
@@ -89,8 +101,12 @@ export async function electronIpc(): Promise<Connection> {
       return () => toRenderer.delete(h);
     },
   };
-  return withRaw(endpoint, (m) => listener?.(event, m), async () => {
-    stop();
-    await host.close();
-  });
+  return withRaw(
+    endpoint,
+    (m) => listener?.(event, m),
+    async () => {
+      stop();
+      await host.close();
+    },
+  );
 }

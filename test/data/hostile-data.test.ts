@@ -44,10 +44,7 @@ test('a FIFO is refused at once, without waiting for a writer', { timeout: 10_00
   await assert.rejects(loadDataset({ kind: 'files', images: fifo }), refused('BAD_FILE', /is a FIFO \(named pipe\), not a file/));
   const images = path.join(dir, 'images.idx');
   writeFileSync(images, encodeIdx([4, 2, 2], new Uint8Array(16)));
-  await assert.rejects(
-    loadDataset({ kind: 'files', images, labels: fifo }),
-    refused('BAD_FILE', /pipe\.idx is a FIFO \(named pipe\), not a file/),
-  );
+  await assert.rejects(loadDataset({ kind: 'files', images, labels: fifo }), refused('BAD_FILE', /pipe\.idx is a FIFO \(named pipe\), not a file/));
 });
 
 test('a folder spec that is a FIFO, and a dataset folder holding one, are refused without blocking', { timeout: 10_000 }, async () => {
@@ -89,10 +86,22 @@ test('a file shorter or longer than its header promises is refused naming both l
     return p;
   };
   const declared = /declares 2×2×2 unsigned byte values \(24 bytes\)/;
-  await assert.rejects(readIdxFile(put('cut.idx', good.subarray(0, 23))), refused('BAD_FILE', new RegExp(`cut\\.idx.*${declared.source} but the file holds 23 bytes`)));
-  await assert.rejects(readIdxFile(put('long.idx', new Uint8Array([...good, 0, 0]))), refused('BAD_FILE', new RegExp(`${declared.source} but the file holds 26 bytes`)));
-  await assert.rejects(readIdxFile(put('cut.gz', gzipSync(good.subarray(0, 23)))), refused('BAD_FILE', new RegExp(`${declared.source} but it unpacks to 23 bytes`)));
-  await assert.rejects(readIdxFile(put('long.gz', gzipSync(new Uint8Array([...good, 0])))), refused('BAD_FILE', new RegExp(`${declared.source} but it unpacks to at least 25 bytes`)));
+  await assert.rejects(
+    readIdxFile(put('cut.idx', good.subarray(0, 23))),
+    refused('BAD_FILE', new RegExp(`cut\\.idx.*${declared.source} but the file holds 23 bytes`)),
+  );
+  await assert.rejects(
+    readIdxFile(put('long.idx', new Uint8Array([...good, 0, 0]))),
+    refused('BAD_FILE', new RegExp(`${declared.source} but the file holds 26 bytes`)),
+  );
+  await assert.rejects(
+    readIdxFile(put('cut.gz', gzipSync(good.subarray(0, 23)))),
+    refused('BAD_FILE', new RegExp(`${declared.source} but it unpacks to 23 bytes`)),
+  );
+  await assert.rejects(
+    readIdxFile(put('long.gz', gzipSync(new Uint8Array([...good, 0])))),
+    refused('BAD_FILE', new RegExp(`${declared.source} but it unpacks to at least 25 bytes`)),
+  );
   await assert.rejects(readIdxFile(put('broken.gz', gzipSync(good).subarray(0, 12))), refused('BAD_FILE', /broken\.gz.*gzip data is corrupt/));
   await assert.rejects(readIdxFile(put('empty.idx', new Uint8Array(0))), refused('BAD_FILE', /empty\.idx.*only 0 bytes long/));
   await assert.rejects(readIdxFile(put('short.gz', gzipSync(good.subarray(0, 6)))), refused('BAD_FILE', /short\.gz.*header is cut short/));
@@ -108,7 +117,10 @@ test('a header promising more than a data file may hold is refused before anythi
   const dir = tempDir();
   // 65,536³ bytes promised by a 16-byte header, raw and gzipped.
   const header = encodeIdx([65536, 65536, 65536], []);
-  for (const [name, bytes] of [['huge.idx', header], ['huge.gz', gzipSync(header)]] as const) {
+  for (const [name, bytes] of [
+    ['huge.idx', header],
+    ['huge.gz', gzipSync(header)],
+  ] as const) {
     const p = path.join(dir, name);
     writeFileSync(p, bytes);
     await assert.rejects(readIdxFile(p), refused('BAD_FILE', new RegExp(`declares 65536×65536×65536 .*at most ${MAX_IDX_VALUES} values`)));

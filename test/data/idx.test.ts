@@ -8,8 +8,7 @@ import { loadDataset, parseDataArg } from '../../src/data/load.js';
 import { UserError } from '../../src/contract/errors.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
 
-const rejects = (fn: () => unknown, pattern: RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof UserError && pattern.test(e.message));
+const rejects = (fn: () => unknown, pattern: RegExp) => assert.throws(fn, (e: unknown) => e instanceof UserError && pattern.test(e.message));
 
 test('parses raw and gzip IDX files to the same values', () => {
   const bytes = encodeIdx([2, 3, 2], [0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);

@@ -8,7 +8,18 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Client } from '../../src/rpc/client.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
-import { answerConfirm, labelColourCounts, canvasBytes as canvasBytesOf, clickablePoint as clickablePointOf, openApp, startApp, type AppUnderTest, toBytes, trainFromForm, waitStatus as waitStatusOf } from './browser.js';
+import {
+  answerConfirm,
+  labelColourCounts,
+  canvasBytes as canvasBytesOf,
+  clickablePoint as clickablePointOf,
+  openApp,
+  startApp,
+  type AppUnderTest,
+  toBytes,
+  trainFromForm,
+  waitStatus as waitStatusOf,
+} from './browser.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
 // The whole app in the browser mode: the real server and engine, Debian's
@@ -66,7 +77,7 @@ test('train one epoch: the scatter fills with points in the label colours', asyn
   await page.click('[data-testid=legend-1]');
 });
 
-test('clicking a point shows the decoded mean, equal pixel for pixel to the engine\'s decode of that mean', async () => {
+test("clicking a point shows the decoded mean, equal pixel for pixel to the engine's decode of that mean", async () => {
   const pts = await engine.latentPoints({});
   const target = await clickablePoint(0, pts.count);
   assert.ok(target, 'some point can be clicked');
@@ -108,7 +119,10 @@ test('clicking empty space decodes the point under the cursor; dragging the mark
   // A corner of the view, away from the cloud.
   const x = box.x + 40;
   const y = box.y + 40;
-  const isEmpty = await page.evaluate(([px, py]) => (window as unknown as { latentExplorerScatter: { pick(x: number, y: number): number } }).latentExplorerScatter.pick(px!, py!) < 0, [x, y]);
+  const isEmpty = await page.evaluate(
+    ([px, py]) => (window as unknown as { latentExplorerScatter: { pick(x: number, y: number): number } }).latentExplorerScatter.pick(px!, py!) < 0,
+    [x, y],
+  );
   assert.ok(isEmpty);
   await page.mouse.click(x, y);
   await page.waitForSelector('[data-testid=decoded-space]');
@@ -119,7 +133,11 @@ test('clicking empty space decodes the point under the cursor; dragging the mark
   await page.mouse.up();
   await page.waitForFunction((before) => document.querySelector('[data-testid=space-z]')?.textContent !== before, z1);
   const z2 = await page.innerText('[data-testid=space-z]');
-  const parse = (s: string) => s.replace(/[^-\d.,]/g, '').split(',').map(Number);
+  const parse = (s: string) =>
+    s
+      .replace(/[^-\d.,]/g, '')
+      .split(',')
+      .map(Number);
   const zs = parse(z2);
   assert.equal(zs.length, 3);
   const decoded = await engine.decode({ z: Float32Array.from(zs) });
@@ -130,7 +148,7 @@ test('clicking empty space decodes the point under the cursor; dragging the mark
   await page.screenshot({ path: path.join(OUT, 'space-decoded.png') });
 });
 
-test('shift-click interpolates between two points; the downloaded PNG equals the engine\'s decode of the path', async () => {
+test("shift-click interpolates between two points; the downloaded PNG equals the engine's decode of the path", async () => {
   const pts = await engine.latentPoints({});
   const a = (await clickablePoint(0, pts.count))!;
   const b = (await clickablePoint(a.i + 200, pts.count))!;
@@ -141,7 +159,11 @@ test('shift-click interpolates between two points; the downloaded PNG equals the
   await page.keyboard.up('Shift');
   await page.waitForSelector('[data-testid=explore-grid]:not([hidden])');
   assert.equal(await page.inputValue('[data-testid=explore-kind]'), 'interpolate');
-  assert.deepEqual([await page.inputValue('[data-testid=explore-from]'), await page.inputValue('[data-testid=explore-to]')], [String(a.i), String(b.i)], 'the form shows the ends the clicks chose');
+  assert.deepEqual(
+    [await page.inputValue('[data-testid=explore-from]'), await page.inputValue('[data-testid=explore-to]')],
+    [String(a.i), String(b.i)],
+    'the form shows the ends the clicks chose',
+  );
   await page.screenshot({ path: path.join(OUT, 'explore-interpolation.png') });
   await page.selectOption('[data-testid=explore-scale]', '1');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=explore-download]')]);
@@ -191,18 +213,35 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
 });
 
 test('the reconstruction strip switches between deterministic and stochastic', async () => {
-  const strip = () => page.evaluate(() => Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas')).map((c) => (c as HTMLCanvasElement).toDataURL()).join());
+  const strip = () =>
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas'))
+        .map((c) => (c as HTMLCanvasElement).toDataURL())
+        .join(),
+    );
   const first = await strip();
   await page.click('[data-testid=strip-mean]');
   await page.waitForTimeout(600);
   assert.equal(await strip(), first, 'decoded means repeat');
   assert.match(await page.innerText('[aria-label="Test reconstructions"]'), /Deterministic: the mean of q\(z\|x\) is decoded/);
   await page.click('[data-testid=strip-sample]');
-  await page.waitForFunction((b) => Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas')).map((c) => (c as HTMLCanvasElement).toDataURL()).join() !== b, first);
+  await page.waitForFunction(
+    (b) =>
+      Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas'))
+        .map((c) => (c as HTMLCanvasElement).toDataURL())
+        .join() !== b,
+    first,
+  );
   assert.match(await page.innerText('[aria-label="Test reconstructions"]'), /Stochastic: a z drawn from q\(z\|x\) is decoded/);
   await page.screenshot({ path: path.join(OUT, 'strip-stochastic.png') });
   await page.click('[data-testid=strip-mean]');
-  await page.waitForFunction((b) => Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas')).map((c) => (c as HTMLCanvasElement).toDataURL()).join() === b, first);
+  await page.waitForFunction(
+    (b) =>
+      Array.from(document.querySelectorAll('[data-testid=recon-strip] canvas'))
+        .map((c) => (c as HTMLCanvasElement).toDataURL())
+        .join() === b,
+    first,
+  );
 });
 
 async function download(testid: string): Promise<Buffer> {
@@ -238,7 +277,10 @@ test('exports round-trip: latent CSV with scatter positions, history CSV, recons
   const strip = await engine.reconstructionStrip({ n: 5 });
   assert.deepEqual([recon.width, recon.height], [5 * 29 - 1, 2 * 29 - 1]);
   for (let t = 0; t < 5; t++) {
-    for (const [row, images] of [[0, strip.originals], [1, strip.reconstructions]] as const) {
+    for (const [row, images] of [
+      [0, strip.originals],
+      [1, strip.reconstructions],
+    ] as const) {
       for (let y = 0; y < 28; y += 3) {
         for (let x = 0; x < 28; x += 3) {
           assert.equal(recon.data[(row * 29 + y) * recon.width + t * 29 + x], toByte(images.pixels[t * 784 + y * 28 + x]!));
@@ -318,7 +360,9 @@ test('save the model to a folder and open it again', async () => {
   // A folder that cannot be written: a sentence, nothing lost.
   await page.fill('[data-testid=model-dir]', '/proc/no-such-place/model');
   await page.click('[data-testid=save-model]');
-  await page.waitForFunction(() => /Cannot write \/proc\/no-such-place\/model: a folder on the way does not exist/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /Cannot write \/proc\/no-such-place\/model: a folder on the way does not exist/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''),
+  );
   assert.equal((await engine.getSession({})).modelDir, dir);
   // A folder that is not a model gets its sentence, and the app carries on.
   await page.fill('[data-testid=model-dir]', path.join(OUT, 'no-such-model'));
@@ -331,7 +375,10 @@ test('an IDX folder of 8×6 images with 5 latent dims: PCA to 3D, and the UI say
   const dir = writeSyntheticFolder({ train: 400, test: 100, h: 8, w: 6 });
   await page.selectOption('[data-testid=dataset]', 'folder');
   await page.fill('input[placeholder="/path/to/idx-folder"]', dir);
-  for (const [latent, note] of [['5', /5 latent dims projected to 3D by PCA \(\d+% \+ \d+% \+ \d+% of the variance\)/], ['2', /2 latent dims: the points lie on a plane/]] as const) {
+  for (const [latent, note] of [
+    ['5', /5 latent dims projected to 3D by PCA \(\d+% \+ \d+% \+ \d+% of the variance\)/],
+    ['2', /2 latent dims: the points lie on a plane/],
+  ] as const) {
     await page.fill('[data-testid=latent]', latent);
     await page.fill('[data-testid=hidden]', '64');
     await train(2, 0);

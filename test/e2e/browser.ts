@@ -21,7 +21,9 @@ export const TEST_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer-test
 /** Where pages under test come from; says how to build it when it is missing. */
 export function testRendererDir(): string {
   if (!existsSync(path.join(TEST_RENDERER_DIR, 'index.html'))) {
-    throw new Error(`${TEST_RENDERER_DIR} has no index.html: build the renderer's test build with "npx vite build --config renderer/vite.config.ts --mode test".`);
+    throw new Error(
+      `${TEST_RENDERER_DIR} has no index.html: build the renderer's test build with "npx vite build --config renderer/vite.config.ts --mode test".`,
+    );
   }
   return TEST_RENDERER_DIR;
 }
@@ -32,9 +34,16 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-dev-shm-usage',
     ],
   });
 }
@@ -44,7 +53,11 @@ export async function launchChromium(): Promise<Browser> {
  * does, and `prepare` gets the page before it loads (to route its WebSocket).
  */
 export async function openApp(
-  browser: Browser, url: string, colorScheme: 'light' | 'dark' = 'light', initScript?: string, prepare?: (page: Page) => Promise<void>,
+  browser: Browser,
+  url: string,
+  colorScheme: 'light' | 'dark' = 'light',
+  initScript?: string,
+  prepare?: (page: Page) => Promise<void>,
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme });
   const errors: string[] = [];
@@ -137,14 +150,17 @@ export async function labelColourCounts(page: Page): Promise<number[]> {
 
 /** A scatter point the cursor really lands on: the first from `from` on whose pick returns itself. */
 export async function clickablePoint(page: Page, from: number, count: number): Promise<{ i: number; x: number; y: number } | null> {
-  return page.evaluate(([start, n]) => {
-    const v = (window as unknown as { latentExplorerScatter: ScatterHook }).latentExplorerScatter;
-    for (let i = start!; i < n!; i++) {
-      const s = v.screenPosition(i);
-      if (s && v.pick(s.x, s.y) === i) return { i, ...s };
-    }
-    return null;
-  }, [from, count]);
+  return page.evaluate(
+    ([start, n]) => {
+      const v = (window as unknown as { latentExplorerScatter: ScatterHook }).latentExplorerScatter;
+      for (let i = start!; i < n!; i++) {
+        const s = v.screenPosition(i);
+        if (s && v.pick(s.x, s.y) === i) return { i, ...s };
+      }
+      return null;
+    },
+    [from, count],
+  );
 }
 
 /** The red channel of a 2D canvas, one byte per pixel (the app draws grey images). */
@@ -184,7 +200,10 @@ export async function startApp(initScript?: string): Promise<AppUnderTest> {
   await new Promise((r) => socket.once('open', r));
   const engine = createClient(socketEndpoint(socket as unknown as SocketLike));
   return {
-    server, browser, page, engine,
+    server,
+    browser,
+    page,
+    engine,
     async close() {
       socket.close();
       await browser.close();

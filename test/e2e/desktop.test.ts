@@ -23,7 +23,15 @@ const requests = () => page.evaluate(() => (window as unknown as { desktopDialog
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  const bridge = await build({ entryPoints: ['test/e2e/desktop-bridge.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'warning' });
+  const bridge = await build({
+    entryPoints: ['test/e2e/desktop-bridge.ts'],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
   app = await startApp(bridge.outputFiles[0]!.text);
   ({ page, engine } = app);
 });
@@ -32,7 +40,7 @@ after(async () => {
   await app?.close();
 });
 
-test('through the preload\'s port the app trains, draws the scatter and decodes a clicked point exactly', async () => {
+test("through the preload's port the app trains, draws the scatter and decodes a clicked point exactly", async () => {
   assert.equal(await page.locator('[data-testid=model-dir]').count(), 0, 'no path field: the desktop app uses native dialogs');
   assert.equal(await page.isDisabled('[data-testid=save-model-dialog]'), true, 'nothing to save yet');
   await trainFromForm(page, 1, 2000);
@@ -84,7 +92,7 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   await waitNotice(page, /^Opened /);
   assert.deepEqual((await requests()).at(-1), { purpose: 'open-model' });
   assert.deepEqual((await engine.decode({ z })).pixels, saved.pixels);
-  assert.equal(await page.inputValue('[data-testid=latent]'), '3', 'the form takes the opened model\'s settings');
+  assert.equal(await page.inputValue('[data-testid=latent]'), '3', "the form takes the opened model's settings");
   const last = (await engine.getSession({})).history.at(-1)!;
   const summary = await page.innerText('[data-testid=trained-summary]');
   assert.match(summary, /Trained\s+1 epoch\b/);

@@ -8,8 +8,20 @@ import { decodeReply } from '../../src/rpc/codec.js';
 import type { RunningServer } from '../../src/web/web-server.js';
 import { tempDir } from '../helpers/fixtures.js';
 import {
-  answerConfirm, canvasBytes, clickablePoint, connectEngine, labelColourCounts, openApp, pageErrors, serveForTest, startApp, toBytes, trainFromForm,
-  waitNotice, waitStatus, type AppUnderTest,
+  answerConfirm,
+  canvasBytes,
+  clickablePoint,
+  connectEngine,
+  labelColourCounts,
+  openApp,
+  pageErrors,
+  serveForTest,
+  startApp,
+  toBytes,
+  trainFromForm,
+  waitNotice,
+  waitStatus,
+  type AppUnderTest,
 } from './browser.js';
 
 // One session every window agrees on, and nothing the user trained or kept is
@@ -106,7 +118,8 @@ test('training again while the model is unsaved asks first; Cancel keeps it, Dis
         if (dropEvents && typeof m !== 'string' && (decodeReply(new Uint8Array(m)) as { t?: string }).t === 'evt') return;
         ws.send(m);
       });
-    }));
+    }),
+  );
   await noteHas(deaf, '3 latent dims');
   dropEvents = true;
 
@@ -117,7 +130,7 @@ test('training again while the model is unsaved asks first; Cancel keeps it, Dis
   await waitStatus(a, 'done', OUT);
   // Window B had latent 3 points and a decoded point: it drops them and draws the new model.
   await headerHas(b, 'latent 16,');
-  assert.equal(await b.inputValue('[data-testid=latent]'), '16', 'the form shows the new model\'s settings');
+  assert.equal(await b.inputValue('[data-testid=latent]'), '16', "the form shows the new model's settings");
   await noteHas(b, '16 latent dims projected to 3D by PCA');
   assert.match(await b.innerText('[data-testid=decode-panel]'), /Click a point to decode it/);
   await waitForColours(b);
@@ -158,7 +171,7 @@ test('a window that missed the change is refused (not answered with the wrong sh
   await deaf.close();
 });
 
-test('saving never destroys: a folder of the user\'s files is refused untouched; a saved model is replaced only when confirmed', async () => {
+test("saving never destroys: a folder of the user's files is refused untouched; a saved model is replaced only when confirmed", async () => {
   const home = tempDir('le-save-');
   const theirs = path.join(home, 'documents');
   mkdirSync(path.join(theirs, 'taxes'), { recursive: true });
@@ -169,7 +182,10 @@ test('saving never destroys: a folder of the user\'s files is refused untouched;
   await a.click('[data-testid=save-model]');
   await waitNotice(a, /nothing in it was touched/);
   assert.equal(await a.getAttribute('[data-testid=notice]', 'data-tone'), 'error');
-  assert.match(await a.innerText('[data-testid=notice]'), new RegExp(`^${theirs.replace(/[/.]/g, '\\$&')} holds taxes, thesis\\.tex, which is not a Latent Explorer model`));
+  assert.match(
+    await a.innerText('[data-testid=notice]'),
+    new RegExp(`^${theirs.replace(/[/.]/g, '\\$&')} holds taxes, thesis\\.tex, which is not a Latent Explorer model`),
+  );
   await shot(a, 'save-refused');
   assert.deepEqual(readdirSync(theirs, { recursive: true }).map(String).sort(), ['taxes', 'taxes/return.pdf', 'thesis.tex']);
   for (const [name, bytes] of Object.entries(files)) assert.deepEqual(readFileSync(path.join(theirs, name)), bytes, `${name} unchanged`);
@@ -192,7 +208,10 @@ test('saving never destroys: a folder of the user\'s files is refused untouched;
   await a.waitForSelector('[data-testid=confirm-dialog][open]');
   await shot(a, 'replace-question');
   const question = await answerConfirm(a, 'cancel');
-  assert.match(question, new RegExp(`^Replace the model in ${abs.replace(/[/.]/g, '\\$&')} \\(MNIST, latent 16, 1 epoch, saved \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)\\?$`));
+  assert.match(
+    question,
+    new RegExp(`^Replace the model in ${abs.replace(/[/.]/g, '\\$&')} \\(MNIST, latent 16, 1 epoch, saved \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)\\?$`),
+  );
   const cancelled = statSync(manifest);
   assert.deepEqual(readFileSync(manifest), first.bytes);
   assert.deepEqual([cancelled.ino, cancelled.mtimeMs], [first.stat.ino, first.stat.mtimeMs], 'Cancel leaves the folder as it was');
@@ -234,7 +253,12 @@ test('a lost connection shows a banner, reconnects by itself, and says the engin
   assert.equal(await p.title(), 'Latent Explorer (disconnected)');
   await shot(p, 'connection-lost');
   // Tries keep failing while no server listens: the banner says what to do if it came back with a new token.
-  await p.waitForFunction(() => document.querySelector('[data-testid=connection-banner]')?.textContent?.includes('If the server was restarted, open the address it printed (with its token).') ?? false);
+  await p.waitForFunction(
+    () =>
+      document
+        .querySelector('[data-testid=connection-banner]')
+        ?.textContent?.includes('If the server was restarted, open the address it printed (with its token).') ?? false,
+  );
   await shot(p, 'connection-lost-hint');
 
   server = await serveOn(port, token);
@@ -243,7 +267,10 @@ test('a lost connection shows a banner, reconnects by itself, and says the engin
   assert.equal(await p.title(), 'Latent Explorer');
   await waitNotice(p, /^The engine restarted/);
   assert.equal(await p.innerText('[data-testid=notice]'), 'The engine restarted: a model that was only in memory is gone. Its last autosave can be reopened.');
-  assert.match(await p.innerText('[data-testid=recovery-banner]'), /^A model from your last session was kept: MNIST, latent 3, hidden 512, 1 epoch, autosaved .+\./);
+  assert.match(
+    await p.innerText('[data-testid=recovery-banner]'),
+    /^A model from your last session was kept: MNIST, latent 3, hidden 512, 1 epoch, autosaved .+\./,
+  );
   assert.equal(await p.locator('[data-testid=model-meta]').count(), 0, 'the model that was only in memory is no longer shown');
   await shot(p, 'reconnected');
 });
@@ -254,7 +281,10 @@ test('a fresh page offers the autosaved model; training first asks, Reopen bring
   await shot(q, 'recovery-offered');
   // Training a new model would bury the autosave: the app asks first.
   await trainFromForm(q, 1, 2000);
-  assert.match(await answerConfirm(q, 'cancel'), /^Discard the model from your last session \(MNIST, latent 3, hidden 512, 1 epoch\)\? Its training will be lost\.$/);
+  assert.match(
+    await answerConfirm(q, 'cancel'),
+    /^Discard the model from your last session \(MNIST, latent 3, hidden 512, 1 epoch\)\? Its training will be lost\.$/,
+  );
   const engine = await connectEngine(server);
   try {
     const s = await engine.client.getSession({});
@@ -287,7 +317,10 @@ test('discarding the autosave asks first, then forgets it', async () => {
   server = await serveOn(port, token);
   await p.waitForSelector('[data-testid=recovery-banner]', { timeout: 30000 });
   await p.click('[data-testid=recovery-discard]');
-  assert.match(await answerConfirm(p, 'cancel'), /^Discard the model from your last session \(MNIST, latent 3, hidden 512, 1 epoch\)\? Its training will be lost\.$/);
+  assert.match(
+    await answerConfirm(p, 'cancel'),
+    /^Discard the model from your last session \(MNIST, latent 3, hidden 512, 1 epoch\)\? Its training will be lost\.$/,
+  );
   assert.equal(await p.locator('[data-testid=recovery-banner]').count(), 1, 'Cancel keeps the offer');
   await p.click('[data-testid=recovery-discard]');
   await answerConfirm(p, 'ok');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { APP_SCHEME_PRIVILEGES, contentTypeFor, createAppHandler, DESKTOP_CSP, resolveAppPath } from '../../electron/app-protocol.js';
 import { APP_INDEX_URL } from '../../electron/app-url.js';
 
-const SECRET = 'the user\'s private key';
+const SECRET = "the user's private key";
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -34,7 +34,7 @@ function fixture() {
 
 const get = (handler: ReturnType<typeof createAppHandler>, url: string, method = 'GET') => handler({ url, method });
 
-test('the app\'s files are served with their Content-Type and the desktop CSP', async () => {
+test("the app's files are served with their Content-Type and the desktop CSP", async () => {
   const { root, files } = fixture();
   const handler = createAppHandler(root);
   const expected: [string, string][] = [
@@ -61,10 +61,12 @@ test('the app\'s files are served with their Content-Type and the desktop CSP', 
 });
 
 test('the desktop CSP is strict and has no WebSocket sources', () => {
-  const directives = new Map(DESKTOP_CSP.split(';').map((d) => {
-    const [name, ...values] = d.trim().split(/\s+/);
-    return [name!, values.join(' ')] as const;
-  }));
+  const directives = new Map(
+    DESKTOP_CSP.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name!, values.join(' ')] as const;
+    }),
+  );
   assert.equal(directives.get('default-src'), "'none'");
   assert.equal(directives.get('script-src'), "'self'");
   assert.equal(directives.get('connect-src'), "'self'");
@@ -111,7 +113,14 @@ test('no URL reaches a file outside the renderer folder, however it is spelt', a
     assert.equal(r.headers.get('content-security-policy'), DESKTOP_CSP, url);
   }
   // Those no URL parser normalises away are refused outright, not merely missed.
-  for (const url of ['app://latent-explorer/..%2fsecret.txt', 'app://latent-explorer/..%5csecret.txt', 'app://latent-explorer/..\\secret.txt', 'app://latent-explorer//etc/passwd', 'app://latent-explorer/.env', 'app://latent-explorer/x%00']) {
+  for (const url of [
+    'app://latent-explorer/..%2fsecret.txt',
+    'app://latent-explorer/..%5csecret.txt',
+    'app://latent-explorer/..\\secret.txt',
+    'app://latent-explorer//etc/passwd',
+    'app://latent-explorer/.env',
+    'app://latent-explorer/x%00',
+  ]) {
     const r = resolveAppPath(url, root);
     assert.deepEqual([r.ok, r.ok ? 0 : r.status], [false, 403], url);
   }
@@ -121,7 +130,15 @@ test('no URL reaches a file outside the renderer folder, however it is spelt', a
 test('another host, scheme or port is refused; unknown files and folders are 404', async () => {
   const { root } = fixture();
   const handler = createAppHandler(root);
-  for (const url of ['app://evil/index.html', 'app://latent-explorer:8080/index.html', 'app://u:p@latent-explorer/index.html', 'app://latent-explorer.evil/index.html', 'http://latent-explorer/index.html', 'file:///index.html', 'nonsense']) {
+  for (const url of [
+    'app://evil/index.html',
+    'app://latent-explorer:8080/index.html',
+    'app://u:p@latent-explorer/index.html',
+    'app://latent-explorer.evil/index.html',
+    'http://latent-explorer/index.html',
+    'file:///index.html',
+    'nonsense',
+  ]) {
     const r = await get(handler, url);
     assert.ok(r.status === 403 || r.status === 400, `${url}: ${r.status}`);
     assert.equal(r.headers.get('content-security-policy'), DESKTOP_CSP);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_INDEX_URL, isAppUrl, parseDevUrl } from '../../electron/app-url.js';
 
-test('the app URL check accepts only the app\'s own page on app://latent-explorer', () => {
+test("the app URL check accepts only the app's own page on app://latent-explorer", () => {
   assert.equal(APP_INDEX_URL, 'app://latent-explorer/index.html');
   for (const ok of [APP_INDEX_URL, `${APP_INDEX_URL}#x`, `${APP_INDEX_URL}?a=1`]) assert.equal(isAppUrl(ok), true, ok);
   for (const bad of [

@@ -14,7 +14,11 @@ function fakeIpcMain() {
   const listeners = new Map<string, ((e: IpcEventLike, m: unknown) => void)[]>();
   const ipc: IpcMainLike = {
     on: (ch, l) => listeners.set(ch, [...(listeners.get(ch) ?? []), l]),
-    removeListener: (ch, l) => listeners.set(ch, (listeners.get(ch) ?? []).filter((x) => x !== l)),
+    removeListener: (ch, l) =>
+      listeners.set(
+        ch,
+        (listeners.get(ch) ?? []).filter((x) => x !== l),
+      ),
   };
   const deliver = (e: IpcEventLike, m: unknown) => (listeners.get(RPC_CHANNEL) ?? []).forEach((l) => l(e, m));
   return { ipc, deliver, count: () => (listeners.get(RPC_CHANNEL) ?? []).length };
@@ -47,7 +51,12 @@ test('the bridge forwards trusted messages to the engine and answers back; untru
   const other = sender(8, INDEX);
   deliver(other.event, { t: 'req', id: 2, method: 'getSession', input: {} });
   const spoofed = sender(trusted, 'https://evil.example/index.html');
-  deliver(sender(trusted, 'file:///opt/latent-explorer/resources/app.asar/dist/renderer/index.html').event, { t: 'req', id: 5, method: 'getSession', input: {} });
+  deliver(sender(trusted, 'file:///opt/latent-explorer/resources/app.asar/dist/renderer/index.html').event, {
+    t: 'req',
+    id: 5,
+    method: 'getSession',
+    input: {},
+  });
   deliver(spoofed.event, { t: 'req', id: 3, method: 'getSession', input: {} });
   deliver(sender(trusted, null).event, { t: 'req', id: 4, method: 'getSession', input: {} });
   // Malformed content from the trusted page still reaches the engine, which answers with an error.
@@ -102,7 +111,9 @@ function bridged(grants: WriteGrants | undefined, port = fakePort()) {
 
 const save = (id: number, input: unknown) => ({ t: 'req', id, method: 'saveModel', input });
 const refusal = (id: number | null) => ({
-  t: 'res', id, ok: false,
+  t: 'res',
+  id,
+  ok: false,
   error: { code: 'BAD_REQUEST', message: 'The desktop app saves a model only to a folder chosen in its "Save model as…" dialog.' },
 });
 
@@ -133,7 +144,10 @@ test('saveModel reaches the engine only for a folder a "Save model as…" or "Op
   ];
   for (const [id, input] of refused) b.send(save(id, input));
   assert.equal(b.received.length, 2, 'none of these reached the engine');
-  assert.deepEqual(b.app.sent, refused.map(([id]) => refusal(id)));
+  assert.deepEqual(
+    b.app.sent,
+    refused.map(([id]) => refusal(id)),
+  );
   assert.equal(b.log.length, refused.length);
   assert.match(b.log[0]!, /refused a save to a folder no dialog granted/);
   assert.equal(SAVE_REFUSED, refusal(0).error.message);
@@ -154,11 +168,27 @@ test('a bridge given no grants refuses every save', () => {
 
 test('junk from the trusted page neither crashes the bridge nor slips a save past it', () => {
   const b = bridged(new WriteGrants());
-  const hostile = new Proxy({}, { get: () => { throw new Error('a getter that throws'); } });
+  const hostile = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('a getter that throws');
+      },
+    },
+  );
   const junk: unknown[] = [
-    null, undefined, 42, 'saveModel', [], [save(1, { dir: '/x' })], Object.create(null), { t: 'req' },
-    { t: 'req', method: 'saveModel' }, { t: 'req', id: 'x', method: 'saveModel', input: { dir: '/x' } },
-    { t: 'req', id: 1.5, method: 'saveModel', input: { dir: '/x' } }, hostile,
+    null,
+    undefined,
+    42,
+    'saveModel',
+    [],
+    [save(1, { dir: '/x' })],
+    Object.create(null),
+    { t: 'req' },
+    { t: 'req', method: 'saveModel' },
+    { t: 'req', id: 'x', method: 'saveModel', input: { dir: '/x' } },
+    { t: 'req', id: 1.5, method: 'saveModel', input: { dir: '/x' } },
+    hostile,
   ];
   for (const m of junk) assert.doesNotThrow(() => b.send(m));
   // Saves without a proper id are answered with a null id; the rest go on to the engine, which answers them.
@@ -175,10 +205,14 @@ test('a message that cannot be posted, or an answer that cannot be sent, cannot 
   const b = bridged(new WriteGrants(), fakePort({ postThrows: true }));
   assert.doesNotThrow(() => b.send({ t: 'req', id: 9, method: 'getSession', input: {} }));
   assert.doesNotThrow(() => b.send('no id to answer'));
-  assert.deepEqual(b.app.sent, [{
-    t: 'res', id: 9, ok: false,
-    error: { code: 'INTERNAL', message: 'The app could not pass this request to the engine. Try again; restart the app if it keeps happening.' },
-  }]);
+  assert.deepEqual(b.app.sent, [
+    {
+      t: 'res',
+      id: 9,
+      ok: false,
+      error: { code: 'INTERNAL', message: 'The app could not pass this request to the engine. Try again; restart the app if it keeps happening.' },
+    },
+  ]);
   assert.equal(b.log.filter((l) => /could not relay a message from webContents 1: DataCloneError/.test(l)).length, 2);
   b.stop();
 
@@ -187,12 +221,26 @@ test('a message that cannot be posted, or an answer that cannot be sent, cannot 
   const port = fakePort();
   const log: string[] = [];
   const stop = bridgeIpc(ipc, { isTrusted: () => true, connect: () => port.port, onRefused: (r) => log.push(r) });
-  const gone: IpcEventLike = { sender: { id: 3, send: () => { throw new Error('Object has been destroyed'); } }, senderFrame: { url: INDEX } };
+  const gone: IpcEventLike = {
+    sender: {
+      id: 3,
+      send: () => {
+        throw new Error('Object has been destroyed');
+      },
+    },
+    senderFrame: { url: INDEX },
+  };
   deliver(gone, { t: 'req', id: 1, method: 'getSession', input: {} });
   assert.doesNotThrow(() => port.reply({ t: 'res', id: 1, ok: true, value: {} }));
   assert.match(log.at(-1)!, /could not answer webContents 3: Object has been destroyed/);
   // Neither does an engine that cannot be reached.
-  const stop2 = bridgeIpc(ipc, { isTrusted: () => true, connect: () => { throw new Error('the engine thread has exited'); }, onRefused: (r) => log.push(r) });
+  const stop2 = bridgeIpc(ipc, {
+    isTrusted: () => true,
+    connect: () => {
+      throw new Error('the engine thread has exited');
+    },
+    onRefused: (r) => log.push(r),
+  });
   stop();
   assert.doesNotThrow(() => deliver(sender(4, INDEX).event, { t: 'req', id: 2, method: 'getSession', input: {} }));
   assert.match(log.at(-1)!, /the engine thread has exited/);

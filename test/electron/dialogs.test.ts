@@ -46,7 +46,12 @@ test('the app window gets the native folder dialog and its answer; cancel is nul
   const s = setup('/home/ada/models/mnist-3d');
   for (const purpose of ['open-model', 'idx-folder', 'idx-file'] as const) assert.equal(await s.invoke(1, APP, { purpose }), '/home/ada/models/mnist-3d');
   assert.equal(await s.invoke(1, APP, { purpose: 'save-model', suggestedName: 'mnist-latent-3' }), '/home/ada/models/mnist-3d');
-  assert.deepEqual(s.shown, [{ purpose: 'open-model' }, { purpose: 'idx-folder' }, { purpose: 'idx-file' }, { purpose: 'save-model', suggestedName: 'mnist-latent-3' }]);
+  assert.deepEqual(s.shown, [
+    { purpose: 'open-model' },
+    { purpose: 'idx-folder' },
+    { purpose: 'idx-file' },
+    { purpose: 'save-model', suggestedName: 'mnist-latent-3' },
+  ]);
   s.stop();
   assert.equal(s.has(), false);
   const c = setup(null);
@@ -66,8 +71,20 @@ test('another window or page is refused before any dialog opens', async () => {
 
 test('a malformed request is refused with a sentence, and the next one is served', async () => {
   const s = setup('/x');
-  for (const bad of ['open-model', null, {}, { purpose: 'delete' }, { purpose: 'open' }, { purpose: 'save-model', suggestedName: '../../etc' }, { purpose: 'open-model', defaultPath: '/etc' }]) {
-    await assert.rejects(s.invoke(1, APP, bad), /A dialog request needs \{purpose: "open-model" \| "save-model" \| "idx-folder" \| "idx-file", suggestedName\?\}/, JSON.stringify(bad));
+  for (const bad of [
+    'open-model',
+    null,
+    {},
+    { purpose: 'delete' },
+    { purpose: 'open' },
+    { purpose: 'save-model', suggestedName: '../../etc' },
+    { purpose: 'open-model', defaultPath: '/etc' },
+  ]) {
+    await assert.rejects(
+      s.invoke(1, APP, bad),
+      /A dialog request needs \{purpose: "open-model" \| "save-model" \| "idx-folder" \| "idx-file", suggestedName\?\}/,
+      JSON.stringify(bad),
+    );
   }
   assert.equal(s.shown.length, 0);
   assert.equal(await s.invoke(1, APP, { purpose: 'open-model' }), '/x');
@@ -111,11 +128,14 @@ test('the dialog handler and the bridge share one record: a save goes through on
   let listener: ((e: IpcEventLike, m: unknown) => void) | null = null;
   const forwarded: unknown[] = [];
   const answered: unknown[] = [];
-  const stop = bridgeIpc({ on: (_c, l) => (listener = l), removeListener: () => (listener = null) }, {
-    isTrusted: (e) => e.sender.id === 1,
-    connect: () => ({ postMessage: (m) => forwarded.push(m), on: () => undefined, off: () => undefined, close: () => undefined }),
-    grants: s.grants,
-  });
+  const stop = bridgeIpc(
+    { on: (_c, l) => (listener = l), removeListener: () => (listener = null) },
+    {
+      isTrusted: (e) => e.sender.id === 1,
+      connect: () => ({ postMessage: (m) => forwarded.push(m), on: () => undefined, off: () => undefined, close: () => undefined }),
+      grants: s.grants,
+    },
+  );
   const event: IpcEventLike = { sender: { id: 1, send: (ch, m) => ch === RPC_CHANNEL && answered.push(m) }, senderFrame: { url: APP } };
   const saveTo = (id: number) => listener?.(event, { t: 'req', id, method: 'saveModel', input: { dir: '/home/ada/models/new' } });
   saveTo(1);

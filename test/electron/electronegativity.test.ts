@@ -67,7 +67,8 @@ const serious = (r: ScanResult) => r.issues.filter((i) => i.severity.name === 'H
 
 function summary(title: string, r: ScanResult): void {
   console.log(`${title}: ${r.atomicChecks} atomic and ${r.globalChecks} global checks, ${r.issues.length} findings, ${r.errors.length} parse errors`);
-  for (const i of r.issues) console.log(`  ${i.severity.name.padEnd(13)} ${i.confidence.name.padEnd(9)} ${i.id}  ${i.file}:${i.location.line}${i.manualReview ? '  (review)' : ''}`);
+  for (const i of r.issues)
+    console.log(`  ${i.severity.name.padEnd(13)} ${i.confidence.name.padEnd(9)} ${i.id}  ${i.file}:${i.location.line}${i.manualReview ? '  (review)' : ''}`);
 }
 
 /**
@@ -79,7 +80,7 @@ function summary(title: string, r: ScanResult): void {
  */
 const PRELOAD_REMINDER = 'PRELOAD_JS_CHECK';
 
-test('the desktop shell and the renderer\'s page pass Electronegativity: nothing HIGH or MEDIUM beyond the preload reminder', async () => {
+test("the desktop shell and the renderer's page pass Electronegativity: nothing HIGH or MEDIUM beyond the preload reminder", async () => {
   // One folder holding the shell's sources and the page, so the global checks
   // (CSP, navigation limits, permission handler) see the whole app at once.
   // The TypeScript sources are scanned as they are: its parser reads them.
@@ -91,12 +92,22 @@ test('the desktop shell and the renderer\'s page pass Electronegativity: nothing
   copyFileSync('renderer/index.html', path.join(dir, 'renderer', 'index.html'));
   const r = await scan(dir);
   summary('Latent Explorer (electron/*.ts, renderer/index.html)', r);
-  assert.deepEqual(r.errors.filter((e) => !e.tolerable), [], 'every file parsed');
+  assert.deepEqual(
+    r.errors.filter((e) => !e.tolerable),
+    [],
+    'every file parsed',
+  );
   assert.ok(r.atomicChecks > 20 && r.globalChecks >= 5, 'the checks loaded');
   assert.ok(sources.includes('window.ts') && sources.includes('main.ts'));
   const found = serious(r);
-  assert.deepEqual(found.filter((i) => i.id !== PRELOAD_REMINDER).map((i) => `${i.severity.name} ${i.id} ${i.file}:${i.location.line}`), []);
-  assert.deepEqual(found.map((i) => [i.id, i.file, i.manualReview]), [[PRELOAD_REMINDER, path.join('electron', 'window.ts'), true]]);
+  assert.deepEqual(
+    found.filter((i) => i.id !== PRELOAD_REMINDER).map((i) => `${i.severity.name} ${i.id} ${i.file}:${i.location.line}`),
+    [],
+  );
+  assert.deepEqual(
+    found.map((i) => [i.id, i.file, i.manualReview]),
+    [[PRELOAD_REMINDER, path.join('electron', 'window.ts'), true]],
+  );
 });
 
 // No `sandbox: false` here: the scanner leaves out its nodeIntegration finding
@@ -137,12 +148,20 @@ test('the scanner reads our own window file: weakened, it is reported', async ()
   // Guards against a clean scan that only means the options went unseen (a
   // \`satisfies\` around the object literal, for one, hides it from the scanner).
   const source = readFileSync('electron/window.ts', 'utf8');
-  const weakened = source.replace('sandbox: true', 'sandbox: false').replace("disableBlinkFeatures: 'Auxclick',", '').replace('contextIsolation: true', 'contextIsolation: false');
+  const weakened = source
+    .replace('sandbox: true', 'sandbox: false')
+    .replace("disableBlinkFeatures: 'Auxclick',", '')
+    .replace('contextIsolation: true', 'contextIsolation: false');
   assert.notEqual(weakened, source);
   const dir = scratch('le-electronegativity-weak-');
   writeFileSync(path.join(dir, 'window.ts'), weakened);
   const r = await scan(dir);
   summary('electron/window.ts, weakened', r);
-  const inWindow = new Set(serious(r).filter((i) => i.file === 'window.ts').map((i) => i.id));
-  for (const id of ['SANDBOX_JS_CHECK', 'AUXCLICK_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK', PRELOAD_REMINDER]) assert.ok(inWindow.has(id), `${id} in window.ts (found: ${[...inWindow].join(', ')})`);
+  const inWindow = new Set(
+    serious(r)
+      .filter((i) => i.file === 'window.ts')
+      .map((i) => i.id),
+  );
+  for (const id of ['SANDBOX_JS_CHECK', 'AUXCLICK_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK', PRELOAD_REMINDER])
+    assert.ok(inWindow.has(id), `${id} in window.ts (found: ${[...inWindow].join(', ')})`);
 });

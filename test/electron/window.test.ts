@@ -49,14 +49,26 @@ function fakeContents() {
   return { contents, fire, open: (url: string) => openHandler?.({ url }) };
 }
 
-test('navigations, redirects and frame navigations go only to the app\'s own page', () => {
+test("navigations, redirects and frame navigations go only to the app's own page", () => {
   const f = fakeContents();
   const refused: string[] = [];
-  guardNavigation(f.contents, (u) => isAppUrl(u), (r) => refused.push(r));
+  guardNavigation(
+    f.contents,
+    (u) => isAppUrl(u),
+    (r) => refused.push(r),
+  );
   for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) {
     assert.equal(f.fire(event, APP_INDEX_URL), false, `${event} to the app`);
     assert.equal(f.fire(event, `${APP_INDEX_URL}#decode`), false, `${event} to the app, with a fragment`);
-    for (const away of ['https://evil.example/', 'file:///etc/passwd', 'app://evil/index.html', 'app://latent-explorer/other.html', 'javascript:alert(1)', 'about:blank', 'data:text/html,<p>x</p>']) {
+    for (const away of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'app://evil/index.html',
+      'app://latent-explorer/other.html',
+      'javascript:alert(1)',
+      'about:blank',
+      'data:text/html,<p>x</p>',
+    ]) {
       assert.equal(f.fire(event, away), true, `${event} to ${away}`);
     }
   }
@@ -72,10 +84,14 @@ test('with a development server, navigation stays on its origin', () => {
   assert.equal(f.fire('will-navigate', APP_INDEX_URL), true);
 });
 
-test('no window ever opens, not even for the app\'s own page, and no webview attaches', () => {
+test("no window ever opens, not even for the app's own page, and no webview attaches", () => {
   const f = fakeContents();
   const refused: string[] = [];
-  guardNavigation(f.contents, (u) => isAppUrl(u), (r) => refused.push(r));
+  guardNavigation(
+    f.contents,
+    (u) => isAppUrl(u),
+    (r) => refused.push(r),
+  );
   for (const url of ['https://example.com/', APP_INDEX_URL, 'about:blank']) assert.deepEqual(f.open(url), { action: 'deny' }, url);
   assert.equal(f.fire('will-attach-webview'), true);
   assert.equal(refused.length, 4);

@@ -29,10 +29,13 @@ interface Engine {
 async function engine(dataDir = tempDir('le-data-')): Promise<Engine & { dataDir: string }> {
   const sessions: Session[] = [];
   const statuses: string[] = [];
-  const service = createEngine(<E extends EventName>(name: E, payload: Payload<E>) => {
-    if (name === 'session') sessions.push(payload as Session);
-    if (name === 'status') statuses.push((payload as Payload<'status'>).status);
-  }, { dataDir });
+  const service = createEngine(
+    <E extends EventName>(name: E, payload: Payload<E>) => {
+      if (name === 'session') sessions.push(payload as Session);
+      if (name === 'status') statuses.push((payload as Payload<'status'>).status);
+    },
+    { dataDir },
+  );
   await service.init();
   return { service, sessions, statuses, dataDir };
 }
@@ -84,7 +87,10 @@ test('a save goes only to a new path, an empty folder, or (when asked) over a mo
   await finished(e);
   const root = tempDir();
   const user = writeUserFiles(root);
-  await assert.rejects(e.service.saveModel({ dir: user.folder, replace: true }), code('WRITE_FAILED', /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/));
+  await assert.rejects(
+    e.service.saveModel({ dir: user.folder, replace: true }),
+    code('WRITE_FAILED', /holds taxes, thesis\.tex, which is not a Latent Explorer model; nothing in it was touched/),
+  );
   await assert.rejects(e.service.saveModel({ dir: user.file, replace: true }), code('WRITE_FAILED', /is a file, not a folder; it was left as it is/));
   user.assertUnchanged();
 
@@ -170,9 +176,13 @@ test('a stuck state-changing request is abandoned at its deadline and the next o
   assert.equal(sawAbort, true, 'the stuck job was told to stop');
   // Order holds for jobs that do finish.
   const order: number[] = [];
-  await Promise.all([1, 2, 3].map((i) => q.run('job', async () => {
-    await new Promise((r) => setTimeout(r, 10 * (4 - i)));
-    order.push(i);
-  })));
+  await Promise.all(
+    [1, 2, 3].map((i) =>
+      q.run('job', async () => {
+        await new Promise((r) => setTimeout(r, 10 * (4 - i)));
+        order.push(i);
+      }),
+    ),
+  );
   assert.deepEqual(order, [1, 2, 3]);
 });

@@ -39,8 +39,7 @@ export function syntheticImages(count: number, h: number, w: number, classes = 4
 export function writeSyntheticFolder(opts: { train?: number; test?: number; h?: number; w?: number; gzip?: boolean } = {}): string {
   const { train = 256, test = 64, h = 8, w = 6, gzip = false } = opts;
   const dir = tempDir('le-data-');
-  const put = (name: string, bytes: Uint8Array) =>
-    writeFileSync(path.join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
+  const put = (name: string, bytes: Uint8Array) => writeFileSync(path.join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
   const tr = syntheticImages(train, h, w, 4, 1);
   const te = syntheticImages(test, h, w, 4, 2);
   put('train-images-idx3-ubyte', encodeIdx([train, h, w], tr.pixels));

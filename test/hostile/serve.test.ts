@@ -70,7 +70,11 @@ async function waitIdle(c: WireClient): Promise<Session> {
 
 /** Trains a tiny MNIST model to the end; returns the session. */
 async function trainTiny(c: WireClient, latentDim = 3): Promise<Session> {
-  const r = await c.request('startTraining', { data: { kind: 'mnist' }, model: { ...MODEL, latentDim }, training: TRAINING, discard: true }, { timeoutMs: 60_000 });
+  const r = await c.request(
+    'startTraining',
+    { data: { kind: 'mnist' }, model: { ...MODEL, latentDim }, training: TRAINING, discard: true },
+    { timeoutMs: 60_000 },
+  );
   assert.ok(r.ok, `startTraining failed: ${r.error?.code} ${r.error?.message}`);
   const s = await waitIdle(c);
   assert.equal(s.status, 'done', s.error ?? '');
@@ -95,11 +99,15 @@ async function attack(name: string, fn: () => Promise<void>, peakLimit = PEAK_LI
   } finally {
     await fresh.close();
   }
-  assert.deepEqual(snapshot(user.root), userSnapshot, 'the user\'s files changed');
-  assert.ok(figures.after - figures.before < RETAINED_LIMIT,
-    `${name}: ${((figures.after - figures.before) / MB).toFixed(0)} MB more resident memory after the attack`);
-  assert.ok(figures.peak - figures.before < peakLimit,
-    `${name}: resident memory rose by ${((figures.peak - figures.before) / MB).toFixed(0)} MB during the attack`);
+  assert.deepEqual(snapshot(user.root), userSnapshot, "the user's files changed");
+  assert.ok(
+    figures.after - figures.before < RETAINED_LIMIT,
+    `${name}: ${((figures.after - figures.before) / MB).toFixed(0)} MB more resident memory after the attack`,
+  );
+  assert.ok(
+    figures.peak - figures.before < peakLimit,
+    `${name}: resident memory rose by ${((figures.peak - figures.before) / MB).toFixed(0)} MB during the attack`,
+  );
 }
 
 before(async () => {
@@ -123,7 +131,7 @@ after(async () => {
   await server?.close();
 });
 
-test('1. foreign, null and look-alike origins cannot open the WebSocket; the server\'s own can', { timeout: 120_000 }, () =>
+test("1. foreign, null and look-alike origins cannot open the WebSocket; the server's own can", { timeout: 120_000 }, () =>
   attack('1 origins', async () => {
     const p = server.port;
     const other = p === 65535 ? p - 1 : p + 1;
@@ -166,7 +174,8 @@ test('1. foreign, null and look-alike origins cannot open the WebSocket; the ser
     }
     // So does a script, which sends no Origin at all.
     assert.deepEqual(await tryOpen(server.rpcUrl), { opened: true });
-  }));
+  }),
+);
 
 test('2. DNS rebinding: a foreign Host is refused even with the token; the right Host trades the token for a cookie', { timeout: 120_000 }, () =>
   attack('2 host', async () => {
@@ -210,7 +219,10 @@ test('2. DNS rebinding: a foreign Host is refused even with the token; the right
     const attrs = setCookie[0]!.split(';').map((s) => s.trim());
     assert.equal(attrs[0], cookie, 'the cookie is named for this port and holds the token');
     assert.ok(attrs.includes('HttpOnly'), setCookie[0]);
-    assert.ok(attrs.some((a) => /^SameSite=Strict$/i.test(a)), setCookie[0]);
+    assert.ok(
+      attrs.some((a) => /^SameSite=Strict$/i.test(a)),
+      setCookie[0],
+    );
     const deep = await httpGet(p, `/some/page?x=1&token=${token}`, { Host: host });
     assert.equal(deep.status, 303);
     assert.equal(deep.headers.location, '/some/page?x=1');
@@ -230,7 +242,8 @@ test('2. DNS rebinding: a foreign Host is refused even with the token; the right
     // A cookie for another port, or a wrong one, is no token.
     assert.equal((await httpGet(p, '/', { Host: host, Cookie: `latent-explorer-token-${p + 1}=${token}` })).status, 401);
     assert.equal((await httpGet(p, '/', { Host: host, Cookie: `latent-explorer-token-${p}=${'0'.repeat(token.length)}` })).status, 401);
-  }));
+  }),
+);
 
 test('3. an upgrade without the right token is refused and never opens', { timeout: 120_000 }, () =>
   attack('3 token', async () => {
@@ -249,11 +262,11 @@ test('3. an upgrade without the right token is refused and never opens', { timeo
         ['a prefix of the token', `${base}?token=${t.slice(0, 16)}`, {}],
         ['the token and more', `${base}?token=${t}0`, {}],
         ['the token in capitals', `${base}?token=${t.toUpperCase()}`, {}],
-        ['another server\'s token', `${base}?token=${other.token}`, {}],
-        ['another server\'s token in the header', base, { Authorization: `token ${other.token}` }],
+        ["another server's token", `${base}?token=${other.token}`, {}],
+        ["another server's token in the header", base, { Authorization: `token ${other.token}` }],
         ['a bearer header', base, { Authorization: `Bearer ${t}` }],
-        ['another port\'s cookie', base, { Cookie: `latent-explorer-token-${other.port}=${t}` }],
-        ['another server\'s cookie', base, { Cookie: `latent-explorer-token-${p}=${other.token}` }],
+        ["another port's cookie", base, { Cookie: `latent-explorer-token-${other.port}=${t}` }],
+        ["another server's cookie", base, { Cookie: `latent-explorer-token-${p}=${other.token}` }],
       ];
       const before = logged(/refused a WebSocket without the token/).length;
       for (const [what, url, headers] of attempts) {
@@ -268,7 +281,8 @@ test('3. an upgrade without the right token is refused and never opens', { timeo
     } finally {
       await other.close();
     }
-  }));
+  }),
+);
 
 test('4a. messages nested thousands deep get BAD_REQUEST and the connection keeps serving', { timeout: 120_000 }, () =>
   attack('4a deep', async () => {
@@ -306,7 +320,13 @@ test('4a. messages nested thousands deep get BAD_REQUEST and the connection keep
 
       // Things that are not requests at all: each gets an error reply, none ends the connection.
       const junk: (string | Uint8Array)[] = [
-        'null', '42', '"req"', '[]', '{}', '{', '{"t":"req","id":1}',
+        'null',
+        '42',
+        '"req"',
+        '[]',
+        '{}',
+        '{',
+        '{"t":"req","id":1}',
         '{"t":"req","id":"1","method":"getSession","input":{}}',
         '{"t":"req","id":1e400,"method":"getSession","input":{}}',
         '{"t":"req","id":2,"method":"constructor","input":{}}',
@@ -340,7 +360,8 @@ test('4a. messages nested thousands deep get BAD_REQUEST and the connection keep
     } finally {
       await c.close();
     }
-  }));
+  }),
+);
 
 test('4b. a frame over the cap, or a broken frame, closes that connection and no other', { timeout: 120_000 }, () =>
   attack('4b over cap', async () => {
@@ -359,9 +380,14 @@ test('4b. a frame over the cap, or a broken frame, closes that connection and no
 
       // Fragments each under the cap that add up to more.
       const half = new Uint8Array(Math.ceil(MAX_REQUEST_BYTES / 2) + 1);
-      assert.equal(await closeCodeAfter(await deafSocket(server.port, server.token), [
-        maskedFrame(half, 0x2, false), maskedFrame(half, 0x0, false), maskedFrame(half, 0x0, true),
-      ]), 1009);
+      assert.equal(
+        await closeCodeAfter(await deafSocket(server.port, server.token), [
+          maskedFrame(half, 0x2, false),
+          maskedFrame(half, 0x0, false),
+          maskedFrame(half, 0x0, true),
+        ]),
+        1009,
+      );
 
       // A text frame that is not UTF-8.
       assert.equal(await closeCodeAfter(await deafSocket(server.port, server.token), [maskedFrame(Uint8Array.of(0xff, 0xfe, 0xfd), 0x1)]), 1007);
@@ -371,32 +397,38 @@ test('4b. a frame over the cap, or a broken frame, closes that connection and no
       await bystander.close();
       await big.close();
     }
-  }));
+  }),
+);
 
 test('4c. small MessagePack frames that declare 4 GiB get an error reply and cost nothing', { timeout: 120_000 }, () =>
-  attack('4c 4 GiB', async () => {
-    const c = await connect();
-    try {
-      const declared = [
-        pack.huge(0xdb), // str 32
-        pack.huge(0xc6), // bin 32
-        pack.huge(0xdd), // array 32
-        pack.huge(0xdf), // map 32
-        pack.huge(0xc9, [0x01]), // ext 32, the Float32Array type
-      ];
-      for (const d of declared) {
-        for (const frame of [d, pack.envelope(60, 'decode', d), Buffer.concat([Uint8Array.of(0x81, 0xa1, 0x7a), d])]) {
-          const seen = c.replies.length;
-          c.sendBinary(frame);
-          const error = refused(await c.replyAfter(seen), 'BAD_REQUEST');
-          assert.match(error.message, /MessagePack/);
+  attack(
+    '4c 4 GiB',
+    async () => {
+      const c = await connect();
+      try {
+        const declared = [
+          pack.huge(0xdb), // str 32
+          pack.huge(0xc6), // bin 32
+          pack.huge(0xdd), // array 32
+          pack.huge(0xdf), // map 32
+          pack.huge(0xc9, [0x01]), // ext 32, the Float32Array type
+        ];
+        for (const d of declared) {
+          for (const frame of [d, pack.envelope(60, 'decode', d), Buffer.concat([Uint8Array.of(0x81, 0xa1, 0x7a), d])]) {
+            const seen = c.replies.length;
+            c.sendBinary(frame);
+            const error = refused(await c.replyAfter(seen), 'BAD_REQUEST');
+            assert.match(error.message, /MessagePack/);
+          }
         }
+        assert.equal(sessionOf(await c.call('getSession', {})).engineId, engineId);
+      } finally {
+        await c.close();
       }
-      assert.equal(sessionOf(await c.call('getSession', {})).engineId, engineId);
-    } finally {
-      await c.close();
-    }
-  }, 256 * MB));
+    },
+    256 * MB,
+  ),
+);
 
 test('5. a flood of 10,000 requests: every one answered or told TOO_MANY, never more than the cap waiting', { timeout: 180_000 }, () =>
   attack('5 flood', async () => {
@@ -443,7 +475,8 @@ test('5. a flood of 10,000 requests: every one answered or told TOO_MANY, never 
     } finally {
       await c.close();
     }
-  }));
+  }),
+);
 
 test('6. a client that never reads is closed once it leaves too much unread; others are served meanwhile', { timeout: 120_000 }, () =>
   attack('6 deaf reader', async () => {
@@ -453,9 +486,14 @@ test('6. a client that never reads is closed once it leaves too much unread; oth
       let gone = false;
       deaf.on('close', () => (gone = true));
       deaf.on('error', () => (gone = true));
-      const frame = maskedFrame(encodeMessage({
-        t: 'req', id: 1, method: 'testImages', input: { indices: Array.from({ length: LIMITS.testImages }, (_, i) => i) },
-      }));
+      const frame = maskedFrame(
+        encodeMessage({
+          t: 'req',
+          id: 1,
+          method: 'testImages',
+          input: { indices: Array.from({ length: LIMITS.testImages }, (_, i) => i) },
+        }),
+      );
       const closedLine = () => logged(/closed a client that left \d+ bytes unread/);
       const linesBefore = closedLine().length;
       const start = Date.now();
@@ -490,7 +528,8 @@ test('6. a client that never reads is closed once it leaves too much unread; oth
       deaf.destroy();
       await other.close();
     }
-  }));
+  }),
+);
 
 test('6b. a client that floods pings and never reads the pongs is closed', { timeout: 120_000 }, () =>
   attack('6b ping flood', async () => {
@@ -516,7 +555,8 @@ test('6b. a client that floods pings and never reads the pongs is closed', { tim
     } finally {
       deaf.destroy();
     }
-  }));
+  }),
+);
 
 test('7. data that is not a file is refused at once, and the queue is not wedged', { timeout: 120_000 }, () =>
   attack('7 not a file', async () => {
@@ -558,17 +598,26 @@ test('7. data that is not a file is refused at once, and the queue is not wedged
     } finally {
       await c.close();
     }
-  }));
+  }),
+);
 
 test('8. a giant model is refused with its parameter count and the limit, before memory is spent', { timeout: 120_000 }, () =>
   attack('8 giant model', async () => {
     const c = await connect();
     try {
       const s0 = sessionOf(await c.call('getSession', {}));
-      for (const hidden of [[8192, 8192, 8192, 8192], [4096, 4096, 4096], [8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192]]) {
+      for (const hidden of [
+        [8192, 8192, 8192, 8192],
+        [4096, 4096, 4096],
+        [8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192],
+      ]) {
         const count = parameterCount({ height: 28, width: 28, latentDim: 3, hidden });
         assert.ok(count > MAX_MODEL_PARAMETERS);
-        const r = await c.request('startTraining', { data: { kind: 'mnist' }, model: { ...MODEL, hidden }, training: TRAINING, discard: true }, { timeoutMs: 60_000 });
+        const r = await c.request(
+          'startTraining',
+          { data: { kind: 'mnist' }, model: { ...MODEL, hidden }, training: TRAINING, discard: true },
+          { timeoutMs: 60_000 },
+        );
         const error = refused(r, 'BAD_CONFIG');
         assert.ok(error.message.includes(fmt(count)), `${error.message} names ${fmt(count)}`);
         assert.ok(error.message.includes(fmt(MAX_MODEL_PARAMETERS)), `${error.message} names ${fmt(MAX_MODEL_PARAMETERS)}`);
@@ -580,19 +629,20 @@ test('8. a giant model is refused with its parameter count and the limit, before
     } finally {
       await c.close();
     }
-  }));
+  }),
+);
 
-test('9. a save never lands on the user\'s files or folders; a new path works, and replacing needs replace', { timeout: 120_000 }, () =>
+test("9. a save never lands on the user's files or folders; a new path works, and replacing needs replace", { timeout: 120_000 }, () =>
   attack('9 saves', async () => {
     const c = await connect();
     try {
       const targets: [string, string, RegExp][] = [
-        ['a folder of the user\'s work', user.thesis, /thesis\.tex|not a Latent Explorer model/],
+        ["a folder of the user's work", user.thesis, /thesis\.tex|not a Latent Explorer model/],
         ['a folder inside it', user.taxes, /return\.pdf|not a Latent Explorer model/],
         ['a file', path.join(user.thesis, 'thesis.tex'), /is a file/],
         ['a dotfile', user.bashrc, /is a file/],
         ['a link to a folder', user.link, /is a link/],
-        ['a folder with someone else\'s manifest.json', user.lookalike, /not a Latent Explorer model/],
+        ["a folder with someone else's manifest.json", user.lookalike, /not a Latent Explorer model/],
         ['a path below a file', path.join(user.bashrc, 'model'), /file stands where a folder is needed|not a folder/],
         ['the home folder itself', user.root, /not a Latent Explorer model/],
       ];
@@ -625,7 +675,8 @@ test('9. a save never lands on the user\'s files or folders; a new path works, a
     } finally {
       await c.close();
     }
-  }));
+  }),
+);
 
 test('10. two windows: one trains, the other is told; its requests for the old model get MODEL_CHANGED', { timeout: 120_000 }, () =>
   attack('10 two windows', async () => {
@@ -634,13 +685,19 @@ test('10. two windows: one trains, the other is told; its requests for the old m
     try {
       const old = sessionOf(await b.call('getSession', {}));
       const eventsBefore = b.events.length;
-      const r = await a.request('startTraining', { data: { kind: 'mnist' }, model: { ...MODEL, latentDim: 2 }, training: TRAINING, discard: true }, { timeoutMs: 60_000 });
+      const r = await a.request(
+        'startTraining',
+        { data: { kind: 'mnist' }, model: { ...MODEL, latentDim: 2 }, training: TRAINING, discard: true },
+        { timeoutMs: 60_000 },
+      );
       assert.ok(r.ok, JSON.stringify(r.error));
       const newId = sessionOf(r.value).modelId;
       assert.equal(newId, old.modelId + 1);
 
-      const told = await b.waitFor(() => b.events.slice(eventsBefore).find((e) => e.name === 'session' && sessionOf(e.payload).modelId === newId),
-        'a session event with the new model');
+      const told = await b.waitFor(
+        () => b.events.slice(eventsBefore).find((e) => e.name === 'session' && sessionOf(e.payload).modelId === newId),
+        'a session event with the new model',
+      );
       assert.equal(sessionOf(told.payload).model?.latentDim, 2);
 
       refused(await b.request('testImages', { indices: [0] }, { model: old.modelId }), 'MODEL_CHANGED');
@@ -658,7 +715,8 @@ test('10. two windows: one trains, the other is told; its requests for the old m
       await a.close();
       await b.close();
     }
-  }));
+  }),
+);
 
 /**
  * Sends `request` (built for the child's port) to a `latent-explorer serve` of
@@ -680,67 +738,87 @@ async function survives(request: (port: number) => string): Promise<string> {
 
 const UPGRADE_HEADERS = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
-test('11. a cookie that is not valid percent-encoding is no token, and brings nothing down', {
-  timeout: 120_000,
-}, async () => {
-  const page = await survives((p) => `GET / HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nCookie: latent-explorer-token-${p}=%E0%A4%A\r\nConnection: close\r\n\r\n`);
-  assert.match(page, /^HTTP\/1\.1 401/);
-  const upgrade = await survives((p) => `GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nCookie: latent-explorer-token-${p}=%zz\r\n${UPGRADE_HEADERS}\r\n`);
-  assert.match(upgrade, /^HTTP\/1\.1 401/);
-});
+test(
+  '11. a cookie that is not valid percent-encoding is no token, and brings nothing down',
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const page = await survives((p) => `GET / HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nCookie: latent-explorer-token-${p}=%E0%A4%A\r\nConnection: close\r\n\r\n`);
+    assert.match(page, /^HTTP\/1\.1 401/);
+    const upgrade = await survives((p) => `GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nCookie: latent-explorer-token-${p}=%zz\r\n${UPGRADE_HEADERS}\r\n`);
+    assert.match(upgrade, /^HTTP\/1\.1 401/);
+  },
+);
 
-test('12. a request target that is not a URL is refused, and brings nothing down', {
-  timeout: 120_000,
-}, async () => {
-  const page = await survives((p) => `GET http://a:99999/ HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`);
-  assert.match(page, /^HTTP\/1\.1 4\d\d/);
-  const upgrade = await survives(() => `GET http://[/rpc HTTP/1.1\r\nHost: evil.example\r\n${UPGRADE_HEADERS}\r\n`);
-  assert.match(upgrade, /^HTTP\/1\.1 4\d\d|^$/);
-});
+test(
+  '12. a request target that is not a URL is refused, and brings nothing down',
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const page = await survives((p) => `GET http://a:99999/ HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`);
+    assert.match(page, /^HTTP\/1\.1 4\d\d/);
+    const upgrade = await survives(() => `GET http://[/rpc HTTP/1.1\r\nHost: evil.example\r\n${UPGRADE_HEADERS}\r\n`);
+    assert.match(upgrade, /^HTTP\/1\.1 4\d\d|^$/);
+  },
+);
 
-test('13. a save onto a folder whose manifest.json is /dev/zero is refused without reading it', {
-  timeout: 120_000,
-}, () =>
-  attack('13 zero manifest', async () => {
-    const dir = path.join(tempDir('le-zero-'), 'settings');
+test(
+  '13. a save onto a folder whose manifest.json is /dev/zero is refused without reading it',
+  {
+    timeout: 120_000,
+  },
+  () =>
+    attack(
+      '13 zero manifest',
+      async () => {
+        const dir = path.join(tempDir('le-zero-'), 'settings');
+        mkdirSync(dir);
+        symlinkSync('/dev/zero', path.join(dir, 'manifest.json'));
+        const c = await connect();
+        try {
+          for (const replace of [false, true]) {
+            const error = refused(await c.request('saveModel', { dir, replace }, { timeoutMs: 60_000 }));
+            assert.match(error.message, /manifest\.json/);
+          }
+          assert.deepEqual(readdirSync(dir), ['manifest.json']);
+        } finally {
+          await c.close();
+        }
+      },
+      128 * MB,
+    ),
+);
+
+test(
+  '14. a save onto a folder whose manifest.json is a FIFO is refused at once',
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    // In a server of its own: the blocked request would hold up the shared one's queue for two minutes.
+    const child = await startChildServer();
+    const c = await WireClient.open(`ws://127.0.0.1:${child.port}/rpc?token=${child.token}`);
+    const dir = path.join(tempDir('le-fifo-save-'), 'settings');
     mkdirSync(dir);
-    symlinkSync('/dev/zero', path.join(dir, 'manifest.json'));
-    const c = await connect();
+    const fifo = makeFifo(dir, 'manifest.json');
     try {
-      for (const replace of [false, true]) {
-        const error = refused(await c.request('saveModel', { dir, replace }, { timeoutMs: 60_000 }));
-        assert.match(error.message, /manifest\.json/);
-      }
+      await trainTiny(c);
+      const r = await c.request('saveModel', { dir }, { timeoutMs: 10_000 });
+      const error = refused(r);
+      assert.notEqual(error.code, 'TIMEOUT');
+      assert.match(error.message, /manifest\.json/);
       assert.deepEqual(readdirSync(dir), ['manifest.json']);
     } finally {
+      // Let a reader blocked on the FIFO go: opening it for writing, then closing it, gives it an end of file.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // No reader was waiting.
+      }
       await c.close();
+      await child.stop();
     }
-  }, 128 * MB));
-
-test('14. a save onto a folder whose manifest.json is a FIFO is refused at once', {
-  timeout: 120_000,
-}, async () => {
-  // In a server of its own: the blocked request would hold up the shared one's queue for two minutes.
-  const child = await startChildServer();
-  const c = await WireClient.open(`ws://127.0.0.1:${child.port}/rpc?token=${child.token}`);
-  const dir = path.join(tempDir('le-fifo-save-'), 'settings');
-  mkdirSync(dir);
-  const fifo = makeFifo(dir, 'manifest.json');
-  try {
-    await trainTiny(c);
-    const r = await c.request('saveModel', { dir }, { timeoutMs: 10_000 });
-    const error = refused(r);
-    assert.notEqual(error.code, 'TIMEOUT');
-    assert.match(error.message, /manifest\.json/);
-    assert.deepEqual(readdirSync(dir), ['manifest.json']);
-  } finally {
-    // Let a reader blocked on the FIFO go: opening it for writing, then closing it, gives it an end of file.
-    try {
-      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-    } catch {
-      // No reader was waiting.
-    }
-    await c.close();
-    await child.stop();
-  }
-});
+  },
+);

@@ -51,10 +51,12 @@ export class WireClient {
       else if (isEvt(msg)) this.events.push(msg);
     });
     ws.on('error', () => undefined);
-    this.closedPromise = new Promise((resolve) => ws.once('close', (code: number) => {
-      this.closeCode = code;
-      resolve(code);
-    }));
+    this.closedPromise = new Promise((resolve) =>
+      ws.once('close', (code: number) => {
+        this.closeCode = code;
+        resolve(code);
+      }),
+    );
   }
 
   /** Opens a connection, or rejects with the HTTP status the upgrade got. */
@@ -126,10 +128,7 @@ export class WireClient {
 
   /** Resolves with the close code, or rejects after `timeoutMs`. */
   closed(timeoutMs = 15_000): Promise<number> {
-    return Promise.race([
-      this.closedPromise,
-      sleep(timeoutMs).then(() => Promise.reject(new Error(`the connection stayed open for ${timeoutMs} ms`))),
-    ]);
+    return Promise.race([this.closedPromise, sleep(timeoutMs).then(() => Promise.reject(new Error(`the connection stayed open for ${timeoutMs} ms`)))]);
   }
 
   async close(): Promise<void> {
@@ -187,10 +186,18 @@ export function httpGet(port: number, pathAndQuery: string, headers: Record<stri
 export function rawUpgrade(port: number, pathAndQuery: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: '127.0.0.1', port, path: pathAndQuery, method: 'GET', setHost: false, agent: false,
+      host: '127.0.0.1',
+      port,
+      path: pathAndQuery,
+      method: 'GET',
+      setHost: false,
+      agent: false,
       headers: {
-        Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': randomBytes(16).toString('base64'), ...headers,
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        ...headers,
       },
     });
     req.on('upgrade', (_res, socket) => {
@@ -273,10 +280,14 @@ export const pack = {
   envelope(id: number, method: string, input: Uint8Array): Uint8Array {
     const parts = [
       Uint8Array.of(0x84),
-      encodeMessage('t'), encodeMessage('req'),
-      encodeMessage('id'), encodeMessage(id),
-      encodeMessage('method'), encodeMessage(method),
-      encodeMessage('input'), input,
+      encodeMessage('t'),
+      encodeMessage('req'),
+      encodeMessage('id'),
+      encodeMessage(id),
+      encodeMessage('method'),
+      encodeMessage(method),
+      encodeMessage('input'),
+      input,
     ];
     return Buffer.concat(parts);
   },

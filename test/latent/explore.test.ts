@@ -29,7 +29,12 @@ test('traversal: one row per dim, that dim swept over the range, the others held
   const t = traverse(z, 3, 4);
   assert.equal(t.length, 3 * 4 * 3);
   const row1 = Array.from({ length: 4 }, (_, s) => Array.from(t.subarray((4 + s) * 3, (4 + s) * 3 + 3)));
-  assert.deepEqual(row1, [[0.5, -3, 2], [0.5, -1, 2], [0.5, 1, 2], [0.5, 3, 2]]);
+  assert.deepEqual(row1, [
+    [0.5, -3, 2],
+    [0.5, -1, 2],
+    [0.5, 1, 2],
+    [0.5, 3, 2],
+  ]);
 });
 
 test('prior samples are standard normal and reproducible for a seed', () => {

@@ -7,7 +7,9 @@ import { Rng } from '../../src/util/rng.js';
 test('each latent size gets its projection from the registry: line, plane, identity, then PCA', () => {
   assert.deepEqual([1, 2, 3, 4, 16].map(defaultProjection), ['line', 'plane', 'identity', 'pca', 'pca']);
   for (const dim of [1, 2, 3, 7]) {
-    const suited = Object.entries(PROJECTIONS).filter(([, m]) => m.suits(dim)).map(([n]) => n);
+    const suited = Object.entries(PROJECTIONS)
+      .filter(([, m]) => m.suits(dim))
+      .map(([n]) => n);
     assert.equal(suited.length, 1, `exactly one projection suits ${dim} dims: ${suited.join(', ')}`);
   }
 });
@@ -35,5 +37,8 @@ test('PCA places the means and any later point in the same space, with the varia
 });
 
 test('a projection that does not suit the latent size is refused with a sentence', () => {
-  assert.throws(() => projectTo3d(new Float32Array(8), 2, 4, 'identity'), (e: unknown) => e instanceof UserError && /identity projection does not suit 4 latent dims/.test(e.message));
+  assert.throws(
+    () => projectTo3d(new Float32Array(8), 2, 4, 'identity'),
+    (e: unknown) => e instanceof UserError && /identity projection does not suit 4 latent dims/.test(e.message),
+  );
 });

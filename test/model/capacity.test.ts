@@ -2,8 +2,13 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  MAX_MODEL_PARAMETERS, TRAINING_BYTES_PER_PARAMETER, WASM_HEAP_HEADROOM_BYTES, WASM_MAX_HEAP_BYTES,
-  checkModelSize, parameterCount, parameterLimit,
+  MAX_MODEL_PARAMETERS,
+  TRAINING_BYTES_PER_PARAMETER,
+  WASM_HEAP_HEADROOM_BYTES,
+  WASM_MAX_HEAP_BYTES,
+  checkModelSize,
+  parameterCount,
+  parameterLimit,
 } from '../../src/model/capacity.js';
 import { type ModelConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_MODEL } from '../../src/contract/defaults.js';
@@ -67,7 +72,10 @@ test('ordinary models pass, wide latent spaces included', () => {
 
 test('VaeModel.create refuses a giant model before allocating any tensor', () => {
   const before = tf.memory();
-  assert.throws(() => createModel(GIANT, 1), (e: unknown) => e instanceof UserError && e.code === 'BAD_CONFIG');
+  assert.throws(
+    () => createModel(GIANT, 1),
+    (e: unknown) => e instanceof UserError && e.code === 'BAD_CONFIG',
+  );
   const after = tf.memory();
   assert.equal(after.numTensors, before.numTensors);
   assert.equal(after.numBytes, before.numBytes);

@@ -19,9 +19,14 @@ const config = { height: 6, width: 5, latentDim: 2, hidden: [12], activation: 'e
 
 function manifest(vae: VaeModel): Manifest {
   return {
-    format: 'latent-explorer-model', version: 1, config: vae.config, training: DEFAULT_TRAIN,
+    format: 'latent-explorer-model',
+    version: 1,
+    config: vae.config,
+    training: DEFAULT_TRAIN,
     dataset: { name: 'synthetic', spec: { kind: 'folder', path: '/x' }, trainCount: 10, testCount: 5, classNames: null },
-    history: [], metrics: null, savedAt: new Date().toISOString(),
+    history: [],
+    metrics: null,
+    savedAt: new Date().toISOString(),
   };
 }
 
@@ -58,7 +63,11 @@ test('encoder and decoder are standard Layers models: model.json + weights.bin, 
     const weights = readFileSync(path.join(dir, part, 'weights.bin'));
     // Load the plain files the way any tfjs program would, with no code of ours.
     const model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }),
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
     );
     assert.ok(model.layers.length >= 2);
     model.dispose();
@@ -73,11 +82,15 @@ test('a broken model folder is a BAD_MODEL error, never a crash', async () => {
     ['manifest of something else', (d) => fs.writeFile(path.join(d, 'manifest.json'), '{"format":"x"}'), /not a Latent Explorer manifest/],
     ['truncated weights', async (d) => fs.truncate(path.join(d, 'decoder', 'weights.bin'), 100), /holds 100 bytes but the model needs/],
     ['missing encoder', (d) => fs.rm(path.join(d, 'encoder'), { recursive: true }), /encoder.*missing/],
-    ['latent dim disagrees', async (d) => {
-      const m = JSON.parse(await fs.readFile(path.join(d, 'manifest.json'), 'utf8'));
-      m.config.latentDim = 5;
-      await fs.writeFile(path.join(d, 'manifest.json'), JSON.stringify(m));
-    }, /do not match the manifest/],
+    [
+      'latent dim disagrees',
+      async (d) => {
+        const m = JSON.parse(await fs.readFile(path.join(d, 'manifest.json'), 'utf8'));
+        m.config.latentDim = 5;
+        await fs.writeFile(path.join(d, 'manifest.json'), JSON.stringify(m));
+      },
+      /do not match the manifest/,
+    ],
   ];
   for (const [what, breakIt, pattern] of cases) {
     const { dir, vae } = await savedModelDir();
@@ -115,7 +128,10 @@ test('a folder that cannot be written is a WRITE_FAILED error', async () => {
   await assert.rejects(saveModel(path.join(file, 'deeper', 'model'), vae, manifest(vae)), refused(/a file stands where a folder is needed/));
   // The kernel answers "no such file" for any new folder under /proc; the save
   // must end with that reason instead of retrying for ever.
-  await assert.rejects(saveModel('/proc/latent-explorer-test/a/model', vae, manifest(vae)), refused(/Cannot write \/proc\/latent-explorer-test\/a\/model: a folder on the way does not exist/));
+  await assert.rejects(
+    saveModel('/proc/latent-explorer-test/a/model', vae, manifest(vae)),
+    refused(/Cannot write \/proc\/latent-explorer-test\/a\/model: a folder on the way does not exist/),
+  );
   vae.dispose();
 });
 

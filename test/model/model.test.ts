@@ -13,13 +13,32 @@ before(async () => {
 });
 
 const cfg = (over: Partial<ModelConfig> = {}): ModelConfig => ({
-  height: 4, width: 5, latentDim: 3, hidden: [16, 8], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1, ...over,
+  height: 4,
+  width: 5,
+  latentDim: 3,
+  hidden: [16, 8],
+  activation: 'relu',
+  likelihood: 'bernoulli',
+  sigma: 0.1,
+  ...over,
 });
 
 test('the fast dense op matches a stock tfjs Dense layer, values and gradients, for every activation and shape', async () => {
   // The second shape (wide layer, small batch) takes the (W·dzᵀ)ᵀ path for dx.
-  for (const [act, rows, ins, units] of ACTIVATIONS.flatMap((a) => [[a, 6, 5, 7], [a, 3, 40, 50]] as const)) {
-    const layer = tf.layers.dense({ units, activation: act, inputShape: [ins], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: 'ones' });
+  for (const [act, rows, ins, units] of ACTIVATIONS.flatMap(
+    (a) =>
+      [
+        [a, 6, 5, 7],
+        [a, 3, 40, 50],
+      ] as const,
+  )) {
+    const layer = tf.layers.dense({
+      units,
+      activation: act,
+      inputShape: [ins],
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      biasInitializer: 'ones',
+    });
     const x = tf.randomNormal([rows, ins], 0, 1, 'float32', 11) as tf.Tensor2D;
     layer.apply(x); // builds the weights
     const [k, b] = layer.trainableWeights.map((w) => w.read()) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
@@ -42,8 +61,14 @@ test('the fast dense op matches a stock tfjs Dense layer, values and gradients, 
 });
 
 test('Bernoulli NLL is the cross-entropy with logits summed over pixels, stable for large logits', async () => {
-  const logits = tf.tensor2d([[-3, 0.5, 2], [1, -1, 0]]);
-  const x = tf.tensor2d([[0, 1, 0.3], [1, 0, 0.5]]);
+  const logits = tf.tensor2d([
+    [-3, 0.5, 2],
+    [1, -1, 0],
+  ]);
+  const x = tf.tensor2d([
+    [0, 1, 0.3],
+    [1, 0, 0.5],
+  ]);
   const got = await bernoulliNll(logits, x).data();
   const l = await logits.data();
   const xs = await x.data();
@@ -60,7 +85,9 @@ test('Bernoulli NLL is the cross-entropy with logits summed over pixels, stable 
   const big = await bernoulliNll(tf.tensor2d([[200, -200]]), tf.tensor2d([[0, 1]])).data();
   assert.ok(Math.abs(big[0]! - 400) < 1e-3, `got ${big[0]}`);
   // The custom gradient is σ(l) − x.
-  const g = await tf.grad((li: tf.Tensor) => tf.sum(bernoulliNll(li as tf.Tensor2D, x)))(logits).data();
+  const g = await tf
+    .grad((li: tf.Tensor) => tf.sum(bernoulliNll(li as tf.Tensor2D, x)))(logits)
+    .data();
   for (let i = 0; i < 6; i++) assert.ok(Math.abs(g[i]! - (1 / (1 + Math.exp(-l[i]!)) - xs[i]!)) < 1e-6);
 });
 
@@ -74,7 +101,16 @@ test('Gaussian NLL is the full log-density in nats, summed over pixels', async (
 });
 
 test('KL to N(0, I) is summed over latent dims and zero at the prior', async () => {
-  const kl = await klStandardNormal(tf.tensor2d([[0, 0], [1, 0]]), tf.tensor2d([[0, 0], [Math.log(4), 0]])).data();
+  const kl = await klStandardNormal(
+    tf.tensor2d([
+      [0, 0],
+      [1, 0],
+    ]),
+    tf.tensor2d([
+      [0, 0],
+      [Math.log(4), 0],
+    ]),
+  ).data();
   assert.ok(Math.abs(kl[0]!) < 1e-7);
   // 0.5 (σ² + μ² − 1 − log σ²) for the first dim, 0 for the second.
   assert.ok(Math.abs(kl[1]! - 0.5 * (4 + 1 - 1 - Math.log(4))) < 1e-5);
@@ -99,7 +135,12 @@ test('the training forward pass equals the Layers models, and pixels lie in [0, 
   assert.ok(px.every((p) => p >= 0 && p <= 1));
   // Exactly one sigmoid between logits and pixels.
   const l = await logits.data();
-  assert.ok(maxAbsDiff(px, Array.from(l, (v) => 1 / (1 + Math.exp(-v)))) < 1e-6);
+  assert.ok(
+    maxAbsDiff(
+      px,
+      Array.from(l, (v) => 1 / (1 + Math.exp(-v))),
+    ) < 1e-6,
+  );
   vae.dispose();
 });
 
@@ -119,7 +160,7 @@ test('invalid configurations are refused with the field named', () => {
   assert.throws(() => createModel(cfg({ sigma: 0 })), /σ must be positive/);
 });
 
-test('the model\'s forward and backward passes leak no tensors', async () => {
+test("the model's forward and backward passes leak no tensors", async () => {
   const vae = createModel(cfg({ activation: 'tanh' }), 1);
   const x = tf.randomUniform([4, 20]) as tf.Tensor2D;
   await assertNoLeak('encode/decode under tidy', () => tf.tidy(() => void vae.pixels(vae.encode(x).mean)));

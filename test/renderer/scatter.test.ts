@@ -11,7 +11,10 @@ test('buffers: label colours, grey for unlabelled, hidden classes invisible', ()
   const b = buildBuffers(pos, Int32Array.from([0, 3, 0]), new Set([0]));
   assert.equal(b.position, pos);
   assert.deepEqual(Array.from(b.visible), [0, 1, 0]);
-  assert.deepEqual(Array.from(b.color.subarray(3, 6)), PALETTE[3]!.map((v) => Math.fround(v)));
+  assert.deepEqual(
+    Array.from(b.color.subarray(3, 6)),
+    PALETTE[3]!.map((v) => Math.fround(v)),
+  );
   const u = buildBuffers(pos, null, new Set([0]));
   assert.deepEqual(Array.from(u.visible), [1, 1, 1]);
   assert.ok(Math.abs(u.color[0]! - 0.6) < 1e-6);
@@ -21,7 +24,10 @@ test('bounds and label counts', () => {
   const { center, radius } = bounds(Float32Array.from([-1, 0, 0, 1, 0, 0]));
   assert.deepEqual(center, [0, 0, 0]);
   assert.equal(radius, 1);
-  assert.deepEqual(labelCounts(Int32Array.from([2, 0, 2, 2])), [{ label: 0, count: 1 }, { label: 2, count: 3 }]);
+  assert.deepEqual(labelCounts(Int32Array.from([2, 0, 2, 2])), [
+    { label: 0, count: 1 },
+    { label: 2, count: 3 },
+  ]);
   assert.deepEqual(labelCounts(null), []);
 });
 

@@ -92,7 +92,10 @@ test('reconnects after a drop with a doubling wait capped at 5 s, and one client
     clock.fireLast();
     assert.deepEqual(await next, { state: 'lost', failures });
   }
-  assert.deepEqual(clock.waits.map((w) => w.ms), [500, 1000, 2000, 4000, 5000, 5000]);
+  assert.deepEqual(
+    clock.waits.map((w) => w.ms),
+    [500, 1000, 2000, 4000, 5000, 5000],
+  );
 
   server = await stubServer(port, 2);
   cleanups.push(() => server.close());
@@ -110,7 +113,10 @@ test('a first connection that fails rejects `opened` and does not retry', async 
   const ep = reconnectingEndpoint({ open: open(probe.port), schedule: clock.schedule });
   await assert.rejects(ep.opened, /Cannot reach the engine/);
   assert.equal(clock.waits.length, 0);
-  assert.throws(() => ep.send({ t: 'req', id: 1, method: 'getSession', input: {} }), (e: unknown) => e instanceof RpcError && e.code === 'DISCONNECTED');
+  assert.throws(
+    () => ep.send({ t: 'req', id: 1, method: 'getSession', input: {} }),
+    (e: unknown) => e instanceof RpcError && e.code === 'DISCONNECTED',
+  );
 });
 
 test('close() stops the tries', async () => {

@@ -8,7 +8,7 @@ before(async () => {
   await setupTf();
 });
 
-test('follows the same path as tfjs\'s Adam (same maths, bias corrections folded into the step)', async () => {
+test("follows the same path as tfjs's Adam (same maths, bias corrections folded into the step)", async () => {
   const target = tf.tensor1d([3, -2, 0.5]);
   const loss = (w: tf.Variable) => () => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar;
   const a = tf.variable(tf.zeros([3]));
@@ -39,7 +39,10 @@ test('moments that decay for want of gradient end at exactly zero, never as subn
   const subnormal = (x: number) => x !== 0 && Math.abs(x) < 1.1754943508222875e-38;
   assert.ok(!state.m[0]!.some(subnormal), `m: ${Array.from(state.m[0]!)}`);
   assert.deepEqual(Array.from(state.m[0]!), [0, 0, 0, 0]);
-  assert.ok(state.v[0]!.every((x) => x > 1e-30), 'v decays slowly and stays normal');
+  assert.ok(
+    state.v[0]!.every((x) => x > 1e-30),
+    'v decays slowly and stays normal',
+  );
   assert.equal(state.iterations, 1202);
   adam.dispose();
   tf.dispose([one, zero, w]);

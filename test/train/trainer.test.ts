@@ -30,7 +30,11 @@ test('training lowers the loss, reports every epoch, and leaks no tensor from ep
   const counts: number[] = [];
   let batches = 0;
   const result = await train({
-    vae, dataset: data, config: cfg({ epochs: 5 }), backend, progressIntervalMs: 0,
+    vae,
+    dataset: data,
+    config: cfg({ epochs: 5 }),
+    backend,
+    progressIntervalMs: 0,
     onBatch: (p) => {
       batches++;
       assert.ok(p.samplesPerSecond > 0 && Number.isFinite(p.etaSeconds));
@@ -84,10 +88,18 @@ test('each epoch end writes a checkpoint that loads and can continue training, w
   assert.equal(saved.manifest.history.length, 2);
   assert.ok(saved.adamState && saved.adamState.m.length === saved.vae.variables().length);
   const more = await train({
-    vae: saved.vae, dataset: data, config: cfg({ epochs: 2 }), backend, out,
-    history: saved.manifest.history, adamState: saved.adamState,
+    vae: saved.vae,
+    dataset: data,
+    config: cfg({ epochs: 2 }),
+    backend,
+    out,
+    history: saved.manifest.history,
+    adamState: saved.adamState,
   });
-  assert.deepEqual(more.history.map((h) => h.epoch), [1, 2, 3, 4]);
+  assert.deepEqual(
+    more.history.map((h) => h.epoch),
+    [1, 2, 3, 4],
+  );
   assert.equal((await readManifest(out)).history.length, 4);
   saved.vae.dispose();
 });
@@ -102,10 +114,21 @@ test('continuing from a checkpoint matches a run that was never interrupted', as
   first.dispose();
   const saved = await loadModel(out);
   const rest = await train({
-    vae: saved.vae, dataset: data, config: cfg({ epochs: 2 }), backend, history: saved.manifest.history, adamState: saved.adamState,
+    vae: saved.vae,
+    dataset: data,
+    config: cfg({ epochs: 2 }),
+    backend,
+    history: saved.manifest.history,
+    adamState: saved.adamState,
   });
-  assert.deepEqual(rest.history.map((h) => h.train), full.history.map((h) => h.train));
-  assert.deepEqual(rest.history.map((h) => h.test), full.history.map((h) => h.test));
+  assert.deepEqual(
+    rest.history.map((h) => h.train),
+    full.history.map((h) => h.train),
+  );
+  assert.deepEqual(
+    rest.history.map((h) => h.test),
+    full.history.map((h) => h.test),
+  );
   saved.vae.dispose();
 });
 
@@ -131,7 +154,13 @@ test('an abort signal stops between batches; a paused run makes no progress unti
   const abort = new AbortController();
   let batches = 0;
   const running = train({
-    vae, dataset: data, config: cfg({ epochs: 50 }), backend, gate, signal: abort.signal, progressIntervalMs: 0,
+    vae,
+    dataset: data,
+    config: cfg({ epochs: 50 }),
+    backend,
+    gate,
+    signal: abort.signal,
+    progressIntervalMs: 0,
     onBatch: (p) => {
       batches++;
       if (p.epoch === 1 && p.batch === 3) gate.pause();

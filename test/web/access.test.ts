@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import {
-  accessPolicy, checkToken, cookieName, hostAllowed, newToken, originAllowed, sameToken, setCookieHeader, startUrl, tokenOf,
+  accessPolicy,
+  checkToken,
+  cookieName,
+  hostAllowed,
+  newToken,
+  originAllowed,
+  sameToken,
+  setCookieHeader,
+  startUrl,
+  tokenOf,
 } from '../../src/web/access.js';
 import { UserError } from '../../src/contract/errors.js';
 import { nestedDeeperThan } from '../../src/rpc/guard.js';
@@ -13,25 +22,43 @@ const loop = accessPolicy('127.0.0.1', 8080, token);
 test('a loopback server answers only to loopback names on its own port', () => {
   for (const h of ['127.0.0.1:8080', 'localhost:8080', 'LOCALHOST:8080', '[::1]:8080']) assert.equal(hostAllowed(h, loop), true, h);
   for (const h of [
-    undefined, '', 'evil.example:8080', 'evil.example', '127.0.0.1', '127.0.0.1:8081', 'localhost', '127.0.0.1:8080.evil.example',
-    'localhost:8080@evil.example', `${os.hostname()}:8080`, '127.0.0.1:80800',
+    undefined,
+    '',
+    'evil.example:8080',
+    'evil.example',
+    '127.0.0.1',
+    '127.0.0.1:8081',
+    'localhost',
+    '127.0.0.1:8080.evil.example',
+    'localhost:8080@evil.example',
+    `${os.hostname()}:8080`,
+    '127.0.0.1:80800',
   ]) {
     assert.equal(hostAllowed(h, loop), false, String(h));
   }
 });
 
-test('a WebSocket Origin must be the server\'s own; no Origin (not a browser) passes', () => {
+test("a WebSocket Origin must be the server's own; no Origin (not a browser) passes", () => {
   assert.equal(originAllowed(undefined, loop), true);
   for (const o of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080']) assert.equal(originAllowed(o, loop), true, o);
   for (const o of [
-    'null', '', 'https://evil.example', 'http://127.0.0.1:8081', 'http://127.0.0.1', 'http://127.0.0.1:8080.evil.example',
-    'http://127.0.0.1.evil.example:8080', 'file://', 'chrome-extension://abc', 'http://localhost:8080/path', 'http://user@localhost:8080',
+    'null',
+    '',
+    'https://evil.example',
+    'http://127.0.0.1:8081',
+    'http://127.0.0.1',
+    'http://127.0.0.1:8080.evil.example',
+    'http://127.0.0.1.evil.example:8080',
+    'file://',
+    'chrome-extension://abc',
+    'http://localhost:8080/path',
+    'http://user@localhost:8080',
   ]) {
     assert.equal(originAllowed(o, loop), false, o);
   }
 });
 
-test('a server bound beyond loopback also answers to this machine\'s name, and --allow-host names on any port', () => {
+test("a server bound beyond loopback also answers to this machine's name, and --allow-host names on any port", () => {
   const wide = accessPolicy('0.0.0.0', 9000, token, ['explorer.example.org']);
   assert.equal(hostAllowed(`${os.hostname()}:9000`, wide), true);
   assert.equal(hostAllowed('explorer.example.org', wide), true);
@@ -41,7 +68,7 @@ test('a server bound beyond loopback also answers to this machine\'s name, and -
   assert.equal(originAllowed('https://evil.example', wide), false);
 });
 
-test('the token comes from the query, an Authorization header or the port\'s own cookie, compared in constant time', () => {
+test("the token comes from the query, an Authorization header or the port's own cookie, compared in constant time", () => {
   const url = (q: string) => new URL(`http://127.0.0.1:8080/${q}`);
   assert.deepEqual(tokenOf(url(`?token=${token}`), {}, loop), { token, fromQuery: true });
   assert.deepEqual(tokenOf(url(''), { authorization: `token ${token}` }, loop), { token, fromQuery: false });
@@ -58,7 +85,10 @@ test('tokens: random ones differ; a fixed one must be long and printable; the UR
   assert.match(newToken(), /^[0-9a-f]{48}$/);
   assert.equal(checkToken('x'.repeat(16)), 'x'.repeat(16));
   for (const bad of ['short', 'with space in the middle!', '\u0000'.repeat(20)]) {
-    assert.throws(() => checkToken(bad), (e: unknown) => e instanceof UserError && /at least 16 printable characters/.test(e.message));
+    assert.throws(
+      () => checkToken(bad),
+      (e: unknown) => e instanceof UserError && /at least 16 printable characters/.test(e.message),
+    );
   }
   assert.equal(startUrl('127.0.0.1', 8080, 'tok'), 'http://127.0.0.1:8080/?token=tok');
   assert.equal(startUrl('0.0.0.0', 8080, 'tok'), 'http://127.0.0.1:8080/?token=tok');

@@ -92,7 +92,12 @@ export const MODEL_TAG_CONTEXT = Symbol('latent-explorer-model-tag');
 
 /** The context a mounted app needs, from one connection. */
 export function appContext(c: Connection): Map<symbol, unknown> {
-  return new Map<symbol, unknown>([[API_CONTEXT, c.client], [DIALOGS_CONTEXT, c.dialogs], [LINK_CONTEXT, c.link], [MODEL_TAG_CONTEXT, c.modelTag]]);
+  return new Map<symbol, unknown>([
+    [API_CONTEXT, c.client],
+    [DIALOGS_CONTEXT, c.dialogs],
+    [LINK_CONTEXT, c.link],
+    [MODEL_TAG_CONTEXT, c.modelTag],
+  ]);
 }
 
 export function setApi(client: Client): void {

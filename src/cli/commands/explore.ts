@@ -62,13 +62,19 @@ export function registerExploreCommands(program: Command): void {
     const ds = await testSet(model);
     checkIndex(ds, o.from, '--from');
     checkIndex(ds, o.to, '--to');
-    await writeView(model, ds.test, { kind: 'interpolate', from: o.from, to: o.to, steps: o.steps, path: o.spherical ? 'spherical' : 'linear' }, o.out, o.scale);
+    await writeView(
+      model,
+      ds.test,
+      { kind: 'interpolate', from: o.from, to: o.to, steps: o.steps, path: o.spherical ? 'spherical' : 'linear' },
+      o.out,
+      o.scale,
+    );
   });
 
   scaleOpt(
     program
       .command('traverse')
-      .description('vary one latent dim at a time around a test image\'s mean: one row per dim')
+      .description("vary one latent dim at a time around a test image's mean: one row per dim")
       .requiredOption('--model <dir>', 'model folder')
       .requiredOption('--index <i>', 'test image whose mean holds the other dims', intOption('--index'))
       .option('--range <r>', 'each dim goes from −r to r', numberOption('--range'), 3)
@@ -104,7 +110,7 @@ export function registerExploreCommands(program: Command): void {
       .option('--dims <i,j>', 'the two latent dims, comma separated', numberListOption('--dims', true), [0, 1])
       .option('--grid <n>', 'images per side', intOption('--grid'), 20)
       .option('--range <r>', 'each dim from −r to r', numberOption('--range'), 3)
-      .option('--at <index>', 'hold the other dims at this test image\'s mean (default: 0)', intOption('--at'))
+      .option('--at <index>', "hold the other dims at this test image's mean (default: 0)", intOption('--at'))
       .requiredOption('--out <file>', 'PNG file to write'),
   ).action(async (o: { model: string; dims: number[]; grid: number; range: number; at?: number; out: string; scale: number }) => {
     checkPng(o.out);

@@ -51,7 +51,15 @@ export function registerModelCommands(program: Command): void {
       const ds = await dataFor(model, o.data);
       const elbo = await evaluateElbo(model.vae, ds.test);
       const iwae = o.iwae !== undefined ? await evaluateIwae(model.vae, ds.test, o.iwae) : undefined;
-      const result = { dataset: ds.name, images: ds.test.count, negElbo: elbo.total, recon: elbo.recon, kl: elbo.kl, ...(iwae !== undefined ? { iwae, iwaeK: o.iwae } : {}), backend };
+      const result = {
+        dataset: ds.name,
+        images: ds.test.count,
+        negElbo: elbo.total,
+        recon: elbo.recon,
+        kl: elbo.kl,
+        ...(iwae !== undefined ? { iwae, iwaeK: o.iwae } : {}),
+        backend,
+      };
       if (o.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
       } else {
@@ -111,7 +119,10 @@ export function registerModelCommands(program: Command): void {
       const ds = await dataFor(model);
       if (o.n < 1 || o.n > 1000) throw new UserError('BAD_CONFIG', '--n: choose from 1 to 1000 images.');
       if (o.start < 0 || o.start + o.n > ds.test.count) throw new UserError('BAD_CONFIG', `--start/--n: the test set has ${ds.test.count} images.`);
-      const picked = subset(ds.test, Array.from({ length: o.n }, (_, i) => o.start + i));
+      const picked = subset(
+        ds.test,
+        Array.from({ length: o.n }, (_, i) => o.start + i),
+      );
       const { pixels } = await reconstruct(model.vae, picked, o.stochastic ? 'sample' : 'mean', o.seed);
       const both = new Float32Array(picked.pixels.length * 2);
       both.set(picked.pixels, 0);

@@ -19,7 +19,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on (0 picks a free one)', intOption('--port'), 8080)
     .option('--host <address>', 'address to bind; anything but loopback exposes the engine to the network', '127.0.0.1')
     .option('--token <token>', 'a fixed access token for scripts (or set LATENT_EXPLORER_TOKEN); a random one otherwise')
-    .option('--allow-host <name>', 'another name the server answers to, such as a TLS proxy\'s (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--allow-host <name>', "another name the server answers to, such as a TLS proxy's (repeatable)", (v: string, all: string[]) => [...all, v], [])
     .option('--open', 'open the system browser at the address')
     .action(async (o: ServeFlags) => {
       const fixed = o.token ?? process.env.LATENT_EXPLORER_TOKEN;

@@ -51,7 +51,13 @@ export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainReques
       ? { kind: 'continue' as const, dir: path.resolve(o.from) }
       : { kind: 'new' as const, latentDim: o.latent, hidden: o.hidden, activation: o.activation, likelihood: o.likelihood, sigma: o.sigma },
     training: {
-      epochs: o.epochs, batchSize: o.batch, learningRate: o.lr, beta: o.beta, warmupEpochs: o.warmup, seed: o.seed, limit: o.limit,
+      epochs: o.epochs,
+      batchSize: o.batch,
+      learningRate: o.lr,
+      beta: o.beta,
+      warmupEpochs: o.warmup,
+      seed: o.seed,
+      limit: o.limit,
     },
     out,
   };
@@ -96,9 +102,8 @@ export function registerTrain(program: Command): void {
       const reporter = new TrainReporter(Boolean(o.json));
       const backend = await initBackend();
       const { dataset, vae, history, adamState } = await prepareTraining(request);
-      const run = new TrainingJob(
-        { vae, dataset, config: request.training, backend: backend.name, history, adamState, out: request.out },
-        (e) => reporter.handle(e),
+      const run = new TrainingJob({ vae, dataset, config: request.training, backend: backend.name, history, adamState, out: request.out }, (e) =>
+        reporter.handle(e),
       );
       let interrupts = 0;
       const onSigint = () => {

@@ -28,7 +28,9 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       return [
         { id: 'mnist', name: 'MNIST', available: true, detail: 'Handwritten digits, 60,000 training and 10,000 test images (built in).' },
         {
-          id: 'fashion', name: 'Fashion-MNIST', available: fashion,
+          id: 'fashion',
+          name: 'Fashion-MNIST',
+          available: fashion,
           detail: fashion ? `Clothing images from ${DEBIAN_FASHION_DIR}.` : "Install Debian's dataset-fashion-mnist package to use it.",
         },
       ];
@@ -40,8 +42,14 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const projected = projectTo3d(enc.mean, enc.count, enc.latentDim);
       s.projector = projected.project;
       return {
-        count: enc.count, latentDim: enc.latentDim, mean: enc.mean, logVar: enc.logVar,
-        labels: dataset.test.labels, positions: projected.positions, projection: projected.projection, explained: projected.explained,
+        count: enc.count,
+        latentDim: enc.latentDim,
+        mean: enc.mean,
+        logVar: enc.logVar,
+        labels: dataset.test.labels,
+        positions: projected.positions,
+        projection: projected.projection,
+        explained: projected.explained,
       };
     },
 
@@ -64,7 +72,10 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const { height, width, channels } = one;
       const img = (pixels: Float32Array, count = 1) => ({ count, height, width, channels, pixels });
       const mean = await reconstruct(vae, one, 'mean');
-      const many = subset(dataset.test, Array.from({ length: input.samples }, () => input.index));
+      const many = subset(
+        dataset.test,
+        Array.from({ length: input.samples }, () => input.index),
+      );
       const samples = input.samples > 0 ? await reconstruct(vae, many, 'sample', input.seed) : null;
       return {
         index: input.index,
@@ -84,7 +95,10 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
 
     reconstructionStrip: async (input) => {
       const { vae, dataset } = s.requireModel();
-      const first = subset(dataset.test, Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i));
+      const first = subset(
+        dataset.test,
+        Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i),
+      );
       const r = await reconstruct(vae, first, input.mode ?? 'mean', input.seed);
       const pack = (pixels: Float32Array) => ({ count: first.count, height: first.height, width: first.width, channels: first.channels, pixels });
       return { originals: pack(first.pixels), reconstructions: pack(r.pixels) };

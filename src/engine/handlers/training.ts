@@ -25,38 +25,47 @@ function runTraining(s: SessionState, epochs: number): void {
   const modelId = s.modelId;
   let lastLatentEvent = 0;
   s.setStatus('running');
-  const job = new TrainingJob({
-    vae, dataset, config, backend: s.backend, history: s.history, adamState: s.adam, out: s.autosave.dir,
-    afterCheckpoint: async () => {
-      s.autosaveError = null;
-      await s.autosave.checkpointed(s.describeModel());
+  const job = new TrainingJob(
+    {
+      vae,
+      dataset,
+      config,
+      backend: s.backend,
+      history: s.history,
+      adamState: s.adam,
+      out: s.autosave.dir,
+      afterCheckpoint: async () => {
+        s.autosaveError = null;
+        await s.autosave.checkpointed(s.describeModel());
+      },
+      onCheckpointError: (err) => {
+        // The write error ends by telling the user to choose another place, which the app cannot offer here.
+        const reason = (err instanceof Error ? err.message : String(err)).replace(/ Choose a place you can write to\.$/, '');
+        s.autosaveError =
+          `The autosave into ${s.autosave.dir} failed: ${reason} The model is only in memory until you save it; ` +
+          'set LATENT_EXPLORER_DATA_DIR to a folder you can write to for the next start.';
+        s.changed();
+      },
     },
-    onCheckpointError: (err) => {
-      // The write error ends by telling the user to choose another place, which the app cannot offer here.
-      const reason = (err instanceof Error ? err.message : String(err)).replace(/ Choose a place you can write to\.$/, '');
-      s.autosaveError =
-        `The autosave into ${s.autosave.dir} failed: ${reason} The model is only in memory until you save it; ` +
-        'set LATENT_EXPLORER_DATA_DIR to a folder you can write to for the next start.';
-      s.changed();
-    },
-  }, (e) => {
-    if (e.type === 'batch') {
-      s.progress = e.progress;
-      s.emit('progress', e.progress);
-      const now = Date.now();
-      if (now - lastLatentEvent >= LATENT_REFRESH_MS) {
-        lastLatentEvent = now;
-        s.emit('latentChanged', { epoch: e.progress.epoch, batch: e.progress.batch });
+    (e) => {
+      if (e.type === 'batch') {
+        s.progress = e.progress;
+        s.emit('progress', e.progress);
+        const now = Date.now();
+        if (now - lastLatentEvent >= LATENT_REFRESH_MS) {
+          lastLatentEvent = now;
+          s.emit('latentChanged', { epoch: e.progress.epoch, batch: e.progress.batch });
+        }
+      } else if (e.type === 'epoch') {
+        s.history = [...s.history, e.record];
+        if (s.modelId === modelId) s.unsaved = true;
+        s.emit('epoch', e.record);
+        lastLatentEvent = Date.now();
+        s.emit('latentChanged', { epoch: e.record.epoch, batch: 0 });
+        s.changed();
       }
-    } else if (e.type === 'epoch') {
-      s.history = [...s.history, e.record];
-      if (s.modelId === modelId) s.unsaved = true;
-      s.emit('epoch', e.record);
-      lastLatentEvent = Date.now();
-      s.emit('latentChanged', { epoch: e.record.epoch, batch: 0 });
-      s.changed();
-    }
-  });
+    },
+  );
   s.job = job;
   job.done.then(
     (result) => {

@@ -40,7 +40,10 @@ export class ScatterView {
   /** Whether clicking empty space decodes (latent dim ≤ 3). */
   spaceDecoding = true;
 
-  constructor(private readonly host: HTMLElement, private readonly events: ScatterEvents) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly events: ScatterEvents,
+  ) {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(window.devicePixelRatio);
     this.renderer.domElement.setAttribute('aria-label', 'Latent space scatter plot');
@@ -125,7 +128,11 @@ export class ScatterView {
       this.geometry.setAttribute('pcolor', new THREE.BufferAttribute(buffers.color, 3));
       this.geometry.setAttribute('visible', new THREE.BufferAttribute(buffers.visible, 1));
     } else {
-      for (const [name, arr] of [['position', buffers.position], ['pcolor', buffers.color], ['visible', buffers.visible]] as const) {
+      for (const [name, arr] of [
+        ['position', buffers.position],
+        ['pcolor', buffers.color],
+        ['visible', buffers.visible],
+      ] as const) {
         const attr = this.geometry.getAttribute(name) as THREE.BufferAttribute;
         (attr.array as Float32Array).set(arr);
         attr.needsUpdate = true;
@@ -161,8 +168,8 @@ export class ScatterView {
     const { center, radius } = this.buffers ? bounds(this.buffers.position) : { center: [0, 0, 0] as Vec3, radius: 3 };
     const dist = (radius / Math.sin((this.camera.fov * Math.PI) / 360)) * 1.05;
     const current = new THREE.Vector3().subVectors(this.camera.position, this.controls.target);
-    const dir = !fromDefault && current.lengthSq() > 0 ? current.normalize()
-      : dim >= 3 ? new THREE.Vector3(1, 0.8, 1.2).normalize() : new THREE.Vector3(0, 0, 1);
+    const dir =
+      !fromDefault && current.lengthSq() > 0 ? current.normalize() : dim >= 3 ? new THREE.Vector3(1, 0.8, 1.2).normalize() : new THREE.Vector3(0, 0, 1);
     this.controls.target.set(...center);
     this.camera.position.set(center[0] + dir.x * dist, center[1] + dir.y * dist, center[2] + dir.z * dist);
     this.camera.near = dist / 100;
