@@ -1,18 +1,6 @@
 import { z } from 'zod';
-import {
-  BatchProgressSchema,
-  DataSpecSchema,
-  DatasetChoiceSchema,
-  EpochRecordSchema,
-  F32,
-  ImagesSchema,
-  LatentPointsSchema,
-  NewModelSchema,
-  SessionSchema,
-  TrainConfigSchema,
-  TrainStatusSchema,
-  ExploreInputSchema,
-} from './schemas.js';
+import { DatasetChoiceSchema, F32, ImagesSchema, LatentPointsSchema, SessionSchema, TrainStatusSchema, ExploreInputSchema } from './schemas.js';
+import { BatchProgressSchema, DataSpecSchema, EpochRecordSchema, NewModelSchema, TrainConfigSchema } from './shapes.js';
 
 /**
  * The whole contract between the UI and the engine: every request with its

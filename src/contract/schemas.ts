@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import {
-  BatchProgressSchema,
-  DataSpecSchema,
-  DatasetInfoSchema,
-  EpochRecordSchema,
-  LossSchema,
-  ModelConfigSchema,
-  NewModelSchema,
-  ProjectionSchema,
-  TrainConfigSchema,
-} from './shapes.js';
+import { BatchProgressSchema, DatasetInfoSchema, EpochRecordSchema, ModelConfigSchema, ProjectionSchema, TrainConfigSchema } from './shapes.js';
 
 /** Typed arrays cross every transport as binary, never as JSON lists. */
 export const F32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
@@ -90,15 +80,3 @@ export type ExploreInput = z.infer<typeof ExploreInputSchema>;
 
 /** Images as count × height × width × channels values in [0, 1], row-major, channels last (1: grey, 3: RGB). */
 export const ImagesSchema = z.object({ count: z.number(), height: z.number(), width: z.number(), channels: z.number().int().min(1).max(4), pixels: F32 });
-
-export {
-  BatchProgressSchema,
-  DataSpecSchema,
-  DatasetInfoSchema,
-  EpochRecordSchema,
-  LossSchema,
-  ModelConfigSchema,
-  NewModelSchema,
-  ProjectionSchema,
-  TrainConfigSchema,
-};

@@ -1,6 +1,7 @@
 import type { Input, Output } from '../../../../src/contract/index.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
-import { ModelConfigSchema, TrainConfigSchema, type Session } from '../../../../src/contract/schemas.js';
+import { type Session } from '../../../../src/contract/schemas.js';
+import { ModelConfigSchema, TrainConfigSchema } from '../../../../src/contract/shapes.js';
 
 export type Source = 'mnist' | 'fashion' | 'folder' | 'files';
 
