@@ -11,7 +11,7 @@ import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
 import { subset } from '../../src/data/dataset.js';
 import { decodePng, toByte } from '../../src/io/png.js';
 import { setupTf } from '../helpers/tf.js';
-import { tempDir, writeSyntheticFolder, writeUserFiles } from '../helpers/fixtures.js';
+import { tempDir, writeSyntheticFolder, writeUserFiles, QUICK_TRAIN_FLAGS } from '../helpers/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../bin/latent-explorer.js', import.meta.url));
 
@@ -37,24 +37,7 @@ before(async () => {
   dataDir = writeSyntheticFolder({ train: 300, test: 40, h: 7, w: 5 });
   work = tempDir('le-cli-');
   modelDir = path.join(work, 'model');
-  const r = await cli(
-    'train',
-    '--out',
-    modelDir,
-    '--data',
-    dataDir,
-    '--latent',
-    '2',
-    '--hidden',
-    '32,16',
-    '--epochs',
-    '2',
-    '--batch',
-    '32',
-    '--lr',
-    '0.01',
-    '--json',
-  );
+  const r = await cli('train', '--out', modelDir, '--data', dataDir, '--latent', '2', '--hidden', '32,16', ...QUICK_TRAIN_FLAGS);
   assert.equal(r.code, 0, r.stderr);
   trainOutput = r.stdout;
 });

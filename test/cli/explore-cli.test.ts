@@ -13,7 +13,7 @@ import { subset } from '../../src/data/dataset.js';
 import { addNoise, interpolate, manifoldGrid, priorSamples, traverse } from '../../src/latent/explore.js';
 import { decodePng, toByte, type GreyImage } from '../../src/io/png.js';
 import { setupTf } from '../helpers/tf.js';
-import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+import { tempDir, writeSyntheticFolder, QUICK_TRAIN_FLAGS } from '../helpers/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../bin/latent-explorer.js', import.meta.url));
 const H = 7;
@@ -34,24 +34,7 @@ before(async () => {
   const data = writeSyntheticFolder({ train: 300, test: 40, h: H, w: W });
   work = tempDir('le-explore-');
   modelDir = path.join(work, 'model');
-  const r = await cli(
-    'train',
-    '--out',
-    modelDir,
-    '--data',
-    data,
-    '--latent',
-    '3',
-    '--hidden',
-    '32',
-    '--epochs',
-    '2',
-    '--batch',
-    '32',
-    '--lr',
-    '0.01',
-    '--json',
-  );
+  const r = await cli('train', '--out', modelDir, '--data', data, '--latent', '3', '--hidden', '32', ...QUICK_TRAIN_FLAGS);
   assert.equal(r.code, 0, r.stderr);
   model = await loadModel(modelDir);
   ds = await loadDataset({ kind: 'folder', path: data });

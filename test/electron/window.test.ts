@@ -49,7 +49,8 @@ function fakeContents() {
   return { contents, fire, open: (url: string) => openHandler?.({ url }) };
 }
 
-test("navigations, redirects and frame navigations go only to the app's own page", () => {
+/** A fake window's contents under the app's navigation guard, and the refusals it logged. */
+function guarded(): { f: ReturnType<typeof fakeContents>; refused: string[] } {
   const f = fakeContents();
   const refused: string[] = [];
   guardNavigation(
@@ -57,6 +58,11 @@ test("navigations, redirects and frame navigations go only to the app's own page
     (u) => isAppUrl(u),
     (r) => refused.push(r),
   );
+  return { f, refused };
+}
+
+test("navigations, redirects and frame navigations go only to the app's own page", () => {
+  const { f, refused } = guarded();
   for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) {
     assert.equal(f.fire(event, APP_INDEX_URL), false, `${event} to the app`);
     assert.equal(f.fire(event, `${APP_INDEX_URL}#decode`), false, `${event} to the app, with a fragment`);
@@ -85,13 +91,7 @@ test('with a development server, navigation stays on its origin', () => {
 });
 
 test("no window ever opens, not even for the app's own page, and no webview attaches", () => {
-  const f = fakeContents();
-  const refused: string[] = [];
-  guardNavigation(
-    f.contents,
-    (u) => isAppUrl(u),
-    (r) => refused.push(r),
-  );
+  const { f, refused } = guarded();
   for (const url of ['https://example.com/', APP_INDEX_URL, 'about:blank']) assert.deepEqual(f.open(url), { action: 'deny' }, url);
   assert.equal(f.fire('will-attach-webview'), true);
   assert.equal(refused.length, 4);

@@ -95,3 +95,6 @@ export function writeUserFiles(root: string): { folder: string; file: string; as
     },
   };
 }
+
+/** The command line's flags for a quick training run of a few seconds, printing JSON. */
+export const QUICK_TRAIN_FLAGS = '--epochs 2 --batch 32 --lr 0.01 --json'.split(' ');

@@ -14,6 +14,17 @@ const LATENT_REFRESH_MS = 2000;
 
 type TrainingMethods = 'startTraining' | 'continueTraining' | 'pauseTraining' | 'resumeTraining' | 'stopTraining';
 
+type Status = Session['status'];
+/** Which states each control is allowed in, what it does to the job, and the status it leads to. */
+const CONTROLS: Record<
+  'pauseTraining' | 'resumeTraining' | 'stopTraining',
+  { what: string; from: Status[]; refusal: string; act: 'pause' | 'resume' | 'stop'; next: Status }
+> = {
+  pauseTraining: { what: 'Pausing', from: ['running'], refusal: 'Training is not running.', act: 'pause', next: 'paused' },
+  resumeTraining: { what: 'Resuming', from: ['paused'], refusal: 'Training is not paused.', act: 'resume', next: 'running' },
+  stopTraining: { what: 'Stopping', from: ['running', 'paused', 'stopping'], refusal: 'Training is not running.', act: 'stop', next: 'stopping' },
+};
+
 /**
  * Starts the training job without waiting for it; its course is reported
  * through events, and every epoch end is checkpointed into the autosave, so a
@@ -79,6 +90,15 @@ function runTraining(s: SessionState, epochs: number): void {
 
 /** Start, continue, pause, resume and stop: the training requests. */
 export function trainingHandlers(s: SessionState, serial: Serial): Handlers<TrainingMethods> {
+  /** Pause, resume and stop: allowed in some states only, they act on the job and move the status on. */
+  const control = (method: keyof typeof CONTROLS) => () =>
+    serial(CONTROLS[method].what, async () => {
+      const c = CONTROLS[method];
+      if (!c.from.includes(s.status) || !s.job) throw new UserError('BAD_REQUEST', c.refusal);
+      s.job[c.act]();
+      s.setStatus(c.next);
+      return s.snapshot();
+    });
   return {
     startTraining: (input: Parameters<EngineApi['startTraining']>[0]) =>
       serial('Loading the data', async (signal): Promise<Session> => {
@@ -103,26 +123,8 @@ export function trainingHandlers(s: SessionState, serial: Serial): Handlers<Trai
         runTraining(s, input.epochs);
         return s.snapshot();
       }),
-    pauseTraining: () =>
-      serial('Pausing', async () => {
-        if (s.status !== 'running') throw new UserError('BAD_REQUEST', 'Training is not running.');
-        s.job!.pause();
-        s.setStatus('paused');
-        return s.snapshot();
-      }),
-    resumeTraining: () =>
-      serial('Resuming', async () => {
-        if (s.status !== 'paused') throw new UserError('BAD_REQUEST', 'Training is not paused.');
-        s.job!.resume();
-        s.setStatus('running');
-        return s.snapshot();
-      }),
-    stopTraining: () =>
-      serial('Stopping', async () => {
-        if (!s.busy()) throw new UserError('BAD_REQUEST', 'Training is not running.');
-        s.job!.stop();
-        s.setStatus('stopping');
-        return s.snapshot();
-      }),
+    pauseTraining: control('pauseTraining'),
+    resumeTraining: control('resumeTraining'),
+    stopTraining: control('stopTraining'),
   };
 }
