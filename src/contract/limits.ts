@@ -14,6 +14,8 @@ export const LIMITS = {
   replyFloats: 8 * 1024 * 1024,
   /** Nesting of any message: the contract's deepest request is five levels. */
   depth: 16,
+  /** Side of the square images an image folder is resized to. */
+  imageSize: { min: 4, max: 256 },
   /** Requests one connection may have waiting for an answer. */
   inFlight: 32,
   /** Explore views, for the app and the command line alike (every view is also bounded by decodePoints). */

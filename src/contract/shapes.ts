@@ -10,6 +10,13 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fashion'), dir: z.string().optional() }),
   z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
   z.object({ kind: z.literal('files'), images: z.string().min(1), labels: z.string().min(1).optional() }),
+  /** A folder of image files (PNG, JPEG, …); class subfolders give labels. size and channels are resolved at load when absent. */
+  z.object({
+    kind: z.literal('images'),
+    path: z.string().min(1),
+    size: z.number().int().min(LIMITS.imageSize.min).max(LIMITS.imageSize.max).optional(),
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  }),
 ]);
 export type DataSpec = z.infer<typeof DataSpecSchema>;
 

