@@ -7,7 +7,7 @@ export const LIMITS = {
   /** Latent points decoded in one request. */
   decodePoints: 4096,
   /** The largest latent size any model may have. */
-  latentDim: 64,
+  latentDim: 256,
   /** Test images fetched in one request (hover, selections). */
   testImages: 1000,
   /** Float32 values one decode or image reply may carry (32 MiB). */

@@ -3,14 +3,22 @@ import type { Encoded } from '../latent/ops.js';
 import type { EpochRecord } from '../contract/shapes.js';
 
 /**
- * Latent coordinates as CSV: index, label, mean_i…, logvar_i…, and, when
- * given, the 3D position each image has in the scatter. One row per image.
+ * Latent coordinates as CSV: index, label, the label's name (when the data
+ * names its classes), mean_i…, logvar_i…, and, when given, the 3D position
+ * each image has in the scatter. One row per image.
  */
-export function encodedToCsv(enc: Encoded, labels: Int32Array | null, positions: Float32Array | null = null): string {
+export function encodedToCsv(
+  enc: Encoded,
+  labels: Int32Array | null,
+  positions: Float32Array | null = null,
+  classNames: readonly string[] | null = null,
+): string {
   const k = enc.latentDim;
+  const named = labels !== null && classNames !== null;
   const header = [
     'index',
     'label',
+    ...(named ? ['label_name'] : []),
     ...Array.from({ length: k }, (_, i) => `mean_${i}`),
     ...Array.from({ length: k }, (_, i) => `logvar_${i}`),
     ...(positions ? ['scatter_x', 'scatter_y', 'scatter_z'] : []),
@@ -20,6 +28,7 @@ export function encodedToCsv(enc: Encoded, labels: Int32Array | null, positions:
     rows.push([
       r,
       labels ? labels[r]! : '',
+      ...(named ? [classNames[labels[r]!] ?? ''] : []),
       ...Array.from(enc.mean.subarray(r * k, (r + 1) * k)),
       ...Array.from(enc.logVar.subarray(r * k, (r + 1) * k)),
       ...(positions ? Array.from(positions.subarray(r * 3, r * 3 + 3)) : []),

@@ -69,8 +69,11 @@ test('eval reports −ELBO, reconstruction, KL and the IWAE bound', async () => 
   assert.equal(e.images, 40);
   assert.equal(e.iwaeK, 16);
   assert.ok(Number.isFinite(e.iwae) && e.iwae < e.negElbo + 1);
+  // Bits per dimension: nats per image over the values per image (7×5 grey here) and ln 2.
+  assert.ok(Math.abs(e.negElboBitsPerDim - e.negElbo / (35 * Math.LN2)) < 1e-9);
+  assert.ok(Math.abs(e.iwaeBitsPerDim - e.iwae / (35 * Math.LN2)) < 1e-9);
   const text = await cli('eval', '--model', modelDir);
-  assert.match(text.stdout, /−ELBO +[\d.]+ nats/);
+  assert.match(text.stdout, /−ELBO +[\d.]+ nats \([\d.]+ bits per dimension\)/);
 });
 
 test("encode writes index, label, means and log-variances equal to the engine's", async () => {
@@ -143,7 +146,7 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
   writeFileSync(path.join(broken, 'manifest.json'), '{');
   const cases: [string[], RegExp][] = [
     [['train', '--out', path.join(work, 'x1'), '--latent', 'three'], /--latent: expected a whole number, got "three"/],
-    [['train', '--out', path.join(work, 'x2'), '--latent', '65'], /--latent: latent dim must be at most 64/],
+    [['train', '--out', path.join(work, 'x2'), '--latent', '257'], /--latent: latent dim must be at most 256/],
     [['train', '--out', path.join(work, 'x3'), '--hidden', '512,0'], /--hidden: a hidden layer needs at least one unit/],
     [['train', '--out', path.join(work, 'x4'), '--likelihood', 'poisson'], /--likelihood: expected one of bernoulli, gaussian/],
     [['train', '--out', path.join(work, 'x5'), '--data', '/missing/data'], /--data \/missing\/data: expected/],

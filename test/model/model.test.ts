@@ -155,7 +155,7 @@ test('a seed fixes the initial weights', async () => {
 });
 
 test('invalid configurations are refused with the field named', () => {
-  assert.throws(() => createModel(cfg({ latentDim: 65 })), /latentDim: latent dim must be at most 64/);
+  assert.throws(() => createModel(cfg({ latentDim: 257 })), /latentDim: latent dim must be at most 256/);
   assert.throws(() => createModel(cfg({ hidden: [] })), /hidden: give at least one hidden layer/);
   assert.throws(() => createModel(cfg({ sigma: 0 })), /σ must be positive/);
 });

@@ -7,7 +7,8 @@ import { loadDataset, parseDataArg } from '../../data/load.js';
 import type { Dataset, ImageSet } from '../../data/dataset.js';
 import { loadModel, type SavedModel } from '../../model/folder.js';
 import { evaluateElbo, evaluateIwae } from '../../latent/evaluate.js';
-import { subset } from '../../data/dataset.js';
+import { pixelsPerImage, sameShape, shapeOf, subset } from '../../data/dataset.js';
+import { bitsPerDim } from '../../model/loss.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { encodePng, gridImage } from '../../io/png.js';
 import { encodedToCsv } from '../../io/csv.js';
@@ -27,8 +28,8 @@ async function open(dir: string): Promise<Loaded> {
 async function dataFor(model: SavedModel, dataArg?: string): Promise<Dataset> {
   const ds = await loadDataset(dataArg ? parseDataArg(dataArg) : model.manifest.dataset.spec);
   const c = model.vae.config;
-  if (ds.test.height !== c.height || ds.test.width !== c.width) {
-    throw new UserError('BAD_SHAPE', `The model takes ${c.height}×${c.width} images but ${ds.name} holds ${ds.test.height}×${ds.test.width}.`);
+  if (!sameShape(ds.test, c)) {
+    throw new UserError('BAD_SHAPE', `The model takes ${shapeOf(c)} images but ${ds.name} holds ${shapeOf(ds.test)}.`);
   }
   return ds;
 }
@@ -51,13 +52,15 @@ export function registerModelCommands(program: Command): void {
       const ds = await dataFor(model, o.data);
       const elbo = await evaluateElbo(model.vae, ds.test);
       const iwae = o.iwae !== undefined ? await evaluateIwae(model.vae, ds.test, o.iwae) : undefined;
+      const dims = pixelsPerImage(ds.test);
       const result = {
         dataset: ds.name,
         images: ds.test.count,
         negElbo: elbo.total,
+        negElboBitsPerDim: bitsPerDim(elbo.total, dims),
         recon: elbo.recon,
         kl: elbo.kl,
-        ...(iwae !== undefined ? { iwae, iwaeK: o.iwae } : {}),
+        ...(iwae !== undefined ? { iwae, iwaeK: o.iwae, iwaeBitsPerDim: bitsPerDim(iwae, dims) } : {}),
         backend,
       };
       if (o.json) {
@@ -65,8 +68,10 @@ export function registerModelCommands(program: Command): void {
       } else {
         process.stdout.write(
           `${ds.name} test set, ${ds.test.count} images [${backend}]\n` +
-            `  −ELBO          ${elbo.total.toFixed(2)} nats\n  reconstruction ${elbo.recon.toFixed(2)} nats\n  KL             ${elbo.kl.toFixed(2)} nats\n` +
-            (iwae !== undefined ? `  IWAE (k=${o.iwae})   ${iwae.toFixed(2)} nats (estimate of −log p(x))\n` : ''),
+            `  −ELBO          ${elbo.total.toFixed(2)} nats (${bitsPerDim(elbo.total, dims).toFixed(4)} bits per dimension)\n  reconstruction ${elbo.recon.toFixed(2)} nats\n  KL             ${elbo.kl.toFixed(2)} nats\n` +
+            (iwae !== undefined
+              ? `  IWAE (k=${o.iwae})   ${iwae.toFixed(2)} nats, ${bitsPerDim(iwae, dims).toFixed(4)} bits per dimension (estimate of −log p(x))\n`
+              : ''),
         );
       }
     });
@@ -82,7 +87,7 @@ export function registerModelCommands(program: Command): void {
       const ds = await dataFor(model);
       const set: ImageSet = o.split === 'test' ? ds.test : ds.train;
       const enc = await encodeSet(model.vae, set);
-      await writeFileAtomic(o.out, encodedToCsv(enc, set.labels, projectTo3d(enc.mean, enc.count, enc.latentDim).positions));
+      await writeFileAtomic(o.out, encodedToCsv(enc, set.labels, projectTo3d(enc.mean, enc.count, enc.latentDim).positions, ds.classNames));
       process.stderr.write(`wrote ${set.count} rows to ${o.out}\n`);
     });
 

@@ -20,7 +20,7 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
       const { vae, dataset } = s.requireModel();
       const enc = await encodeSet(vae, dataset.test, 1000);
       const { positions } = projectTo3d(enc.mean, enc.count, enc.latentDim);
-      return { filename: 'latent-test.csv', text: encodedToCsv(enc, dataset.test.labels, positions) };
+      return { filename: 'latent-test.csv', text: encodedToCsv(enc, dataset.test.labels, positions, dataset.classNames) };
     },
   };
 }
