@@ -27,7 +27,7 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let win: BrowserWindow | null = null;
 
-/** The native dialogs behind "Open model…", "Save model as…" and choosing IDX data. */
+/** The native dialogs behind "Open model…", "Save model as…" and choosing IDX data or an image folder. */
 async function choosePath(request: PathRequest): Promise<string | null> {
   if (!win) return null;
   if (request.purpose === 'save-model') {
@@ -43,6 +43,7 @@ async function choosePath(request: PathRequest): Promise<string | null> {
     'open-model': { title: 'Open model', buttonLabel: 'Open', properties: ['openDirectory'] },
     'idx-folder': { title: 'Folder of IDX files', buttonLabel: 'Choose', properties: ['openDirectory'] },
     'idx-file': { title: 'IDX file (raw or .gz)', buttonLabel: 'Choose', properties: ['openFile'] },
+    'image-folder': { title: 'Folder of images (one subfolder per class)', buttonLabel: 'Choose', properties: ['openDirectory'] },
   } as const satisfies Record<Exclude<PathRequest['purpose'], 'save-model'>, Electron.OpenDialogOptions>;
   const { properties, ...rest } = open[request.purpose];
   const r = await dialog.showOpenDialog(win, { ...rest, properties: [...properties] });

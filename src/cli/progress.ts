@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import path from 'node:path';
 import type { TrainingEvent } from '../train/training-job.js';
 import type { EpochRecord } from '../contract/shapes.js';
 
@@ -77,4 +78,55 @@ export class TrainReporter {
       this.active = false;
     }
   }
+}
+
+/**
+ * A bar on stderr while an image folder is decoded, drawn only when stderr is
+ * a terminal: in a pipe or a log it would be a stream of carriage returns.
+ */
+export class LoadBar {
+  private readonly bar: cliProgress.SingleBar | null;
+  private active = false;
+
+  constructor(stream: NodeJS.WriteStream = process.stderr) {
+    this.bar = stream.isTTY
+      ? new cliProgress.SingleBar(
+          { stream, format: 'decoding images |{bar}| {value}/{total} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+  }
+
+  readonly onProgress = (done: number, total: number): void => {
+    if (!this.bar) return;
+    if (!this.active) {
+      this.bar.start(total, done);
+      this.active = true;
+    } else {
+      this.bar.update(done);
+    }
+  };
+
+  stop(): void {
+    if (this.active) {
+      this.bar!.stop();
+      this.active = false;
+    }
+  }
+}
+
+/** The line that says what an image folder load gave: `Loaded N images (M classes) from FOLDER; skipped K files (first: …).` */
+export function loadedLine(o: {
+  count: number;
+  classes: number | null;
+  folder: string;
+  fromCache: boolean;
+  skipped: { file: string; reason: string }[];
+}): string {
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const classes = o.classes === null ? 'unlabelled' : plural(o.classes, 'class', 'classes');
+  let line = `Loaded ${plural(o.count, 'image')} (${classes}) from ${o.folder}${o.fromCache ? ' from the cache' : ''}`;
+  const first = o.skipped[0];
+  if (first) line += `; skipped ${plural(o.skipped.length, 'file')} (first: ${path.basename(first.file)}: ${first.reason})`;
+  return `${line}.`;
 }

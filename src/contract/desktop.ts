@@ -8,9 +8,10 @@ export const PathRequestSchema = z
   .object({
     /**
      * open-model: an existing model folder; save-model: a new folder to save a
-     * model as; idx-folder: a folder of the four IDX files; idx-file: one IDX file.
+     * model as; idx-folder: a folder of the four IDX files; idx-file: one IDX file;
+     * image-folder: a folder of image files (class subfolders give labels).
      */
-    purpose: z.enum(['open-model', 'save-model', 'idx-folder', 'idx-file']),
+    purpose: z.enum(['open-model', 'save-model', 'idx-folder', 'idx-file', 'image-folder']),
     /** A bare name to suggest when saving (no folders in it). */
     suggestedName: z
       .string()

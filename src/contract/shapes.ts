@@ -16,6 +16,9 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
     path: z.string().min(1),
     size: z.number().int().min(LIMITS.imageSize.min).max(LIMITS.imageSize.max).optional(),
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
+    /** A CSV with a `file` column (paths relative to the folder); its labelColumn (default: the next column) gives the classes. */
+    labels: z.string().min(1).optional(),
+    labelColumn: z.string().min(1).optional(),
   }),
 ]);
 export type DataSpec = z.infer<typeof DataSpecSchema>;
@@ -110,6 +113,10 @@ export const DatasetInfoSchema = z.object({
   testCount: z.number(),
   labelled: z.boolean(),
   classNames: z.array(z.string()).nullable(),
+  /** Files the load passed over as unreadable: the first 50 of them, so a folder of junk cannot swell every session message. */
+  skipped: z.array(z.object({ file: z.string(), reason: z.string() })).max(50),
+  /** How many files were skipped in all (may exceed the list). */
+  skippedCount: z.number(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 

@@ -51,7 +51,11 @@ export function gatherPixels(set: ImageSet, indices: ArrayLike<number>, out?: Fl
   return dst;
 }
 
+/** How many skipped files a description names; the count tells the rest. */
+const SKIPPED_SHOWN = 50;
+
 export function describeDataset(ds: Dataset): DatasetInfo {
+  const skipped = skippedFiles(ds);
   return {
     name: ds.name,
     spec: ds.spec,
@@ -62,6 +66,8 @@ export function describeDataset(ds: Dataset): DatasetInfo {
     testCount: ds.test.count,
     labelled: ds.train.labels !== null,
     classNames: ds.classNames,
+    skipped: skipped.slice(0, SKIPPED_SHOWN).map(({ file, reason }) => ({ file, reason })),
+    skippedCount: skipped.length,
   };
 }
 
@@ -93,4 +99,33 @@ export function shapeOf(x: Shaped): string {
 /** Whether two things agree on height, width and channels (absent channels: one). */
 export function sameShape(a: Shaped, b: Shaped): boolean {
   return a.height === b.height && a.width === b.width && (a.channels ?? 1) === (b.channels ?? 1);
+}
+
+/**
+ * Files an image folder load passed over, kept beside the dataset rather than
+ * in it so that every caller of loadDataset keeps its plain Dataset.
+ */
+/** A file an image folder load passed over, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+const skippedByDataset = new WeakMap<Dataset, SkippedFile[]>();
+const cachedDatasets = new WeakSet<Dataset>();
+
+/** The files that loading `dataset` skipped as unreadable (empty for formats that never skip). */
+export function skippedFiles(dataset: Dataset): SkippedFile[] {
+  return skippedByDataset.get(dataset) ?? [];
+}
+
+/** Whether `dataset` was read from the image cache rather than decoded. */
+export function loadedFromCache(dataset: Dataset): boolean {
+  return cachedDatasets.has(dataset);
+}
+
+/** Records how a load went: the files it passed over and whether it came from the cache. */
+export function noteLoad(dataset: Dataset, skipped: SkippedFile[], fromCache: boolean): void {
+  skippedByDataset.set(dataset, skipped);
+  if (fromCache) cachedDatasets.add(dataset);
 }

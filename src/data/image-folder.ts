@@ -5,9 +5,15 @@ import { UserError } from '../contract/errors.js';
 import { LIMITS } from '../contract/limits.js';
 import { Rng } from '../util/rng.js';
 import { cannotRead, kindOf } from './file-kind.js';
-import type { Dataset, ImageSet } from './dataset.js';
+import { cacheKey, readCache, writeCache, type CachedSet } from './image-cache.js';
+import { applyCsvLabels, entriesOf, IMAGE_EXTENSIONS, listDir, readLabelsCsv, scanSplit, type Entry } from './image-labels.js';
 
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.svg', '.avif'];
+export { IMAGE_EXTENSIONS };
+import type { Dataset, ImageSet, SkippedFile } from './dataset.js';
+
+export type { SkippedFile };
+import type { DataSpec } from '../contract/shapes.js';
+
 /** The size used when the images do not all share one square size (the range --image-size accepts). */
 const DEFAULT_SIZE = 32;
 const { min: MIN_SIZE, max: MAX_SIZE } = LIMITS.imageSize;
@@ -20,24 +26,20 @@ export interface ImageFolderOptions {
   fit?: 'crop' | 'contain';
   background?: string;
   seed?: number;
+  /** A CSV with a `file` column whose `labelColumn` (default: the next column) gives each image's class. */
+  labels?: string;
+  labelColumn?: string;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface SkippedFile {
-  file: string;
-  reason: string;
+  /** Where decoded sets are cached between loads; null or absent: no cache. */
+  cacheDir?: string | null;
 }
 
 export interface ImageFolderResult {
   dataset: Dataset;
   skipped: SkippedFile[];
-}
-
-/** One image file to decode, with its class index (null when unlabelled). */
-interface Entry {
-  file: string;
-  label: number | null;
+  /** Whether the set came from the cache rather than from decoding. */
+  fromCache: boolean;
 }
 
 interface Meta extends Entry {
@@ -46,58 +48,9 @@ interface Meta extends Entry {
   colour: boolean;
 }
 
-const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
-
 function describeError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n')[0]!.trim() || 'cannot be decoded';
-}
-
-async function listDir(dir: string): Promise<{ dirs: string[]; files: string[] }> {
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)).filter((n) => !n.startsWith('.')).sort();
-  } catch (err) {
-    throw cannotRead(dir, err);
-  }
-  const dirs: string[] = [];
-  const files: string[] = [];
-  for (const name of names) {
-    // stat follows links and never opens, so a FIFO or a device is only looked at.
-    const st = await fs.stat(path.join(dir, name)).catch(() => null);
-    if (st?.isDirectory()) dirs.push(name);
-    else files.push(name);
-  }
-  return { dirs, files };
-}
-
-/** The image files of one split: class subfolders when there are any, else the folder's own files. */
-async function scanSplit(dir: string): Promise<{ classes: string[] | null; byClass: Map<string | null, string[]>; others: number }> {
-  const { dirs, files } = await listDir(dir);
-  const byClass = new Map<string | null, string[]>();
-  if (dirs.length === 0) {
-    byClass.set(
-      null,
-      files.filter(isImageName).map((f) => path.join(dir, f)),
-    );
-    return { classes: null, byClass, others: files.length - byClass.get(null)!.length };
-  }
-  // Loose files beside class folders belong to no class; they are counted, not read.
-  let others = files.length;
-  for (const cls of dirs) {
-    const inner = await listDir(path.join(dir, cls));
-    const images = inner.files.filter(isImageName);
-    others += inner.files.length - images.length;
-    byClass.set(
-      cls,
-      images.map((f) => path.join(dir, cls, f)),
-    );
-  }
-  return { classes: dirs, byClass, others };
-}
-
-function entriesOf(byClass: Map<string | null, string[]>, classNames: string[] | null): Entry[] {
-  return [...byClass].flatMap(([cls, files]) => files.map((file) => ({ file, label: cls === null || !classNames ? null : classNames.indexOf(cls) })));
 }
 
 function checkStop(signal: AbortSignal | undefined, dir: string): void {
@@ -223,16 +176,46 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
   const top = await listDir(dir);
   const presplit = top.dirs.includes('train') && top.dirs.includes('test');
   const scans = presplit ? [await scanSplit(path.join(dir, 'train')), await scanSplit(path.join(dir, 'test'))] : [await scanSplit(dir)];
+  if (opts.labelColumn !== undefined && opts.labels === undefined) {
+    throw new UserError('BAD_CONFIG', `A label column (${opts.labelColumn}) needs a labels CSV to read it from.`);
+  }
+  const csv = opts.labels === undefined ? null : await readLabelsCsv(opts.labels, opts.labelColumn);
   const labelledCount = scans.filter((s) => s.classes !== null).length;
-  if (labelledCount !== 0 && labelledCount !== scans.length) {
+  // With a CSV the subfolders only hold the files; their names give no class.
+  if (!csv && labelledCount !== 0 && labelledCount !== scans.length) {
     throw new UserError('BAD_SHAPE', `${dir}: train/ and test/ must both hold class subfolders, or both hold the images directly.`);
   }
-  const classNames = labelledCount === 0 ? null : [...new Set(scans.flatMap((s) => s.classes!))].sort();
-  const groups = scans.map((s) => entriesOf(s.byClass, classNames));
+  const classNames = csv ? csv.classNames : labelledCount === 0 ? null : [...new Set(scans.flatMap((s) => s.classes!))].sort();
   const others = scans.reduce((a, s) => a + s.others, 0);
-  const all = groups.flat();
+  const found = scans.flatMap((s) => entriesOf(s.byClass, classNames));
+  const { kept: all, skipped } = csv ? applyCsvLabels(dir, found, csv.labelOf) : { kept: found, skipped: [] as SkippedFile[] };
 
-  const skipped: SkippedFile[] = [];
+  const name = path.basename(path.resolve(dir));
+  const spec = (set: ImageSet): DataSpec => ({
+    kind: 'images',
+    path: dir,
+    size: set.height,
+    channels: set.channels as 1 | 3,
+    ...(opts.labels !== undefined && { labels: opts.labels }),
+    ...(opts.labelColumn !== undefined && { labelColumn: opts.labelColumn }),
+  });
+  const result = (set: CachedSet, fromCache: boolean): ImageFolderResult => ({
+    dataset: { name, spec: spec(set.train), train: set.train, test: set.test, classNames: set.classNames },
+    skipped: set.skipped,
+    fromCache,
+  });
+  const { cacheDir } = opts;
+  const settings = { size: opts.size, channels: opts.channels, fit: opts.fit, background: opts.background, seed: opts.seed, classNames, csv: csv?.digest };
+  const key = cacheDir
+    ? await cacheKey(
+        dir,
+        found.map((e) => e.file),
+        settings,
+      )
+    : null;
+  const cached = cacheDir && key ? await readCache(cacheDir, key, dir) : null;
+  if (cached) return result(cached, true);
+
   const metas: Meta[] = [];
   for (const r of await inChunks(all, dir, signal, readMeta)) {
     if ('reason' in r) skipped.push(r);
@@ -264,7 +247,7 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
     if ('reason' in r) skipped.push({ file: r.meta.file, reason: r.reason! });
     else good.push({ file: r.meta.file, pixels: r.pixels, label: r.meta.label });
   }
-  if (good.length === 0) throw nothingUsable(dir, all.length, skipped, others);
+  if (good.length === 0) throw nothingUsable(dir, found.length, skipped, others);
 
   const labelled = classNames !== null;
   let train: ImageSet;
@@ -285,8 +268,7 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
     train = toSet(pick(split.train), o, labelled);
     test = toSet(pick(split.test), o, labelled);
   }
-  return {
-    dataset: { name: path.basename(path.resolve(dir)), spec: { kind: 'images', path: dir, size: o.size, channels: o.channels }, train, test, classNames },
-    skipped,
-  };
+  const set: CachedSet = { train, test, classNames, skipped };
+  if (cacheDir && key) await writeCache(cacheDir, key, dir, set, settings);
+  return result(set, false);
 }

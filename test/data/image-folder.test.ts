@@ -6,12 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { loadImageFolder } from '../../src/data/image-folder.js';
-import { loadDataset, parseDataArg, skippedFiles } from '../../src/data/load.js';
+import { loadDataset, parseDataArg } from '../../src/data/load.js';
+import { skippedFiles } from '../../src/data/dataset.js';
 import { UserError } from '../../src/contract/errors.js';
 import { DataSpecSchema } from '../../src/contract/shapes.js';
 import type { ImageSet } from '../../src/data/dataset.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
-import { writeBadFiles, writeClassFolder, writeGrey, writeSolid } from '../helpers/image-fixtures.js';
+import { writeBadFiles, writeClassFolder, writeCsvFolder, writeGrey, writeSolid } from '../helpers/image-fixtures.js';
 
 /** The channel values of pixel (y, x) of image i. */
 function pixel(set: ImageSet, i: number, y = 0, x = 0): number[] {
@@ -212,7 +213,10 @@ test(
     const out = path.join(tempDir(), 'model');
     const r = await cli(['train', '--out', out, '--data', data, '--image-size', '8', '--channels', '3', '--epochs', '1', '--batch', '4', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /skipped 1 files that are not readable images \(first: x\.png: /);
+    assert.match(
+      r.stderr,
+      new RegExp(`Loaded 12 images \\(3 classes\\) from ${data.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; skipped 1 file \\(first: x\\.png: `),
+    );
     for (const line of r.stdout.trim().split('\n')) JSON.parse(line);
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.config.channels, 3);
@@ -222,5 +226,30 @@ test(
     const refused = await cli(['train', '--out', path.join(tempDir(), 'm'), '--data', writeSyntheticFolder({ train: 8, test: 4 }), '--image-size', '8']);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /--image-size applies to a folder of images only/);
+  },
+);
+
+test(
+  'the CLI takes classes from --labels-csv and says what it loaded',
+  { timeout: 120000, skip: !existsSync(new URL('../../dist/cli/main.mjs', import.meta.url)) },
+  async () => {
+    const { dir, csv } = await writeCsvFolder();
+    const out = path.join(tempDir(), 'model');
+    const args = ['train', '--out', out, '--data', dir, '--labels-csv', csv, '--label-column', 'colour', '--epochs', '1', '--batch', '2', '--json'];
+    const r = await cli(args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`Loaded 5 images (3 classes) from ${dir}; skipped 1 file (first: extra.png: not in the labels CSV).`), r.stderr);
+    for (const line of r.stdout.trim().split('\n')) JSON.parse(line);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.dataset.spec.labels, csv);
+    assert.equal(manifest.dataset.spec.labelColumn, 'colour');
+    // The same load again is read from the cache.
+    const again = await cli([...args.slice(0, 2), path.join(tempDir(), 'm2'), ...args.slice(3)]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.stderr.includes(`from ${dir} from the cache; skipped 1 file`), again.stderr);
+
+    const refused = await cli(['train', '--out', path.join(tempDir(), 'm'), '--data', 'mnist', '--labels-csv', csv]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /--labels-csv applies to a folder of images only/);
   },
 );

@@ -172,6 +172,17 @@ export async function canvasBytes(page: Page, testid: string): Promise<number[]>
   }, testid);
 }
 
+/** Every pixel of each canvas matching `selector`, as [red, green, blue] bytes: one list per canvas. */
+export async function canvasesRgb(page: Page, selector: string): Promise<[number, number, number][][]> {
+  return page.evaluate((sel) => {
+    return Array.from(document.querySelectorAll(sel), (el) => {
+      const c = el as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      return Array.from({ length: c.width * c.height }, (_, i) => [d[i * 4]!, d[i * 4 + 1]!, d[i * 4 + 2]!] as [number, number, number]);
+    });
+  }, selector);
+}
+
 /** The engine's pixels as the app draws them: bytes 0–255. */
 export function toBytes(pixels: Float32Array): number[] {
   return Array.from(pixels, toByte);

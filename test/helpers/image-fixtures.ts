@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 
@@ -40,4 +41,30 @@ export async function writeBadFiles(dir: string): Promise<void> {
   writeFileSync(path.join(dir, 'cut.png'), whole.subarray(0, Math.floor(whole.length / 2)));
   writeFileSync(path.join(dir, 'x.png'), 'this is not an image\n');
   execFileSync('mkfifo', [path.join(dir, 'y.png')]);
+}
+
+/** Six solid images in two subfolders (whose names are not the classes) and a CSV listing five of them with two label columns. */
+export async function writeCsvFolder(): Promise<{ dir: string; csv: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'le-test-'));
+  const colours: [string, Rgba][] = [
+    ['one/a.png', [255, 0, 0, 255]],
+    ['one/b.png', [0, 0, 255, 255]],
+    ['one/c.png', [255, 0, 0, 255]],
+    ['two/d.png', [0, 0, 255, 255]],
+    ['two/e.png', [255, 0, 0, 255]],
+    ['two/extra.png', [0, 255, 0, 255]],
+  ];
+  for (const [f, rgba] of colours) await writeSolid(path.join(dir, f), rgba);
+  const csv = path.join(mkdtempSync(path.join(os.tmpdir(), 'le-test-')), 'labels.csv');
+  const rows = [
+    'file,colour,shape',
+    'one/a.png,red,round',
+    'one/b.png,blue,square',
+    './one/c.png,red,square',
+    'two/d.png,blue,round',
+    'two/e.png,red,"round, big"',
+    'gone.png,black,x',
+  ];
+  writeFileSync(csv, `${rows.join('\n')}\n`);
+  return { dir, csv };
 }

@@ -29,6 +29,8 @@ export function trainedSession(overrides: Partial<Session> = {}): Session {
       testCount: 10000,
       labelled: true,
       classNames: null,
+      skipped: [],
+      skippedCount: 0,
     },
     model: MODEL,
     training: TRAINING,

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../contract/errors.js';
+import { LIMITS } from '../../contract/limits.js';
 import { checkSaveTarget } from '../../model/save-target.js';
-import { parseDataArg, skippedFiles } from '../../data/load.js';
+import { parseDataArg } from '../../data/load.js';
+import { loadedFromCache, skippedFiles } from '../../data/dataset.js';
 import type { DataSpec } from '../../contract/shapes.js';
 import { describeIssues } from '../../model/config.js';
 import { ACTIVATIONS } from '../../contract/shapes.js';
@@ -11,7 +13,7 @@ import { prepareTraining, TrainRequestSchema, type TrainRequest } from '../../tr
 import { TrainingJob } from '../../train/training-job.js';
 import { initBackend } from '../../engine/backend.js';
 import { choiceOption, FLAG_OF, intOption, numberListOption, numberOption } from '../parse.js';
-import { TrainReporter } from '../progress.js';
+import { LoadBar, loadedLine, TrainReporter } from '../progress.js';
 
 interface TrainOpts {
   out: string;
@@ -19,6 +21,8 @@ interface TrainOpts {
   labels?: string;
   imageSize?: number;
   channels?: 1 | 3;
+  labelsCsv?: string;
+  labelColumn?: string;
   from?: string;
   force?: boolean;
   latent: number;
@@ -36,17 +40,35 @@ interface TrainOpts {
   json?: boolean;
 }
 
-/** Fills --image-size and --channels into an image folder's spec; they mean nothing for IDX data. */
+/** Fills --image-size, --channels and the labels CSV into an image folder's spec; they mean nothing for IDX data. */
 function imageOptions(data: DataSpec, o: TrainOpts): DataSpec {
-  if (o.imageSize === undefined && o.channels === undefined) return data;
-  const flag = o.imageSize !== undefined ? '--image-size' : '--channels';
+  const given = (
+    [
+      ['--image-size', o.imageSize],
+      ['--channels', o.channels],
+      ['--labels-csv', o.labelsCsv],
+      ['--label-column', o.labelColumn],
+    ] as const
+  ).find(([, v]) => v !== undefined);
+  if (!given) return data;
+  const flag = given[0];
   if (data.kind !== 'images') {
     throw new UserError('BAD_CONFIG', `${flag} applies to a folder of images only; --data ${o.data} is IDX data with a fixed size and one channel.`);
+  }
+  if (o.labelColumn !== undefined && o.labelsCsv === undefined) {
+    throw new UserError('BAD_CONFIG', '--label-column names a column of --labels-csv; give --labels-csv too.');
   }
   if (o.imageSize !== undefined && (o.imageSize < 4 || o.imageSize > 256)) {
     throw new UserError('BAD_CONFIG', `--image-size: expected a size from 4 to 256 pixels, got ${o.imageSize}.`);
   }
-  return { ...data, ...(o.imageSize !== undefined && { size: o.imageSize }), ...(o.channels !== undefined && { channels: o.channels }) };
+  return {
+    ...data,
+    ...(o.imageSize !== undefined && { size: o.imageSize }),
+    ...(o.channels !== undefined && { channels: o.channels }),
+    // Absolute, so that the spec recorded in the model names the same file from any folder.
+    ...(o.labelsCsv !== undefined && { labels: path.resolve(o.labelsCsv) }),
+    ...(o.labelColumn !== undefined && { labelColumn: o.labelColumn }),
+  };
 }
 
 /** Builds and validates the request; every problem is reported with the flag that caused it. */
@@ -100,9 +122,11 @@ export function registerTrain(program: Command): void {
     .option('--image-size <n>', 'resize the images of an image folder to n×n (4-256)', intOption('--image-size'))
     .option('--channels <n>', 'read an image folder as grey (1) or RGB (3)', (v: string) => Number(choiceOption('--channels', ['1', '3'] as const)(v)) as 1 | 3)
     .option('--labels <file>', 'IDX label file to go with an IDX image file')
+    .option('--labels-csv <file>', 'CSV giving the class of each file of an image folder: a "file" column of relative paths, then the labels')
+    .option('--label-column <name>', 'the --labels-csv column that holds the class (default: the column after "file")')
     .option('--from <dir>', 'continue training a saved model')
     .option('--force', 'replace the model in --out (a folder of anything else is never replaced)')
-    .option('--latent <n>', 'latent dimensions (1-64)', intOption('--latent'), DEFAULT_MODEL.latentDim)
+    .option('--latent <n>', `latent dimensions (1-${LIMITS.latentDim})`, intOption('--latent'), DEFAULT_MODEL.latentDim)
     .option('--hidden <sizes>', 'hidden layer sizes, comma separated', numberListOption('--hidden', true), DEFAULT_MODEL.hidden)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choiceOption('--activation', ACTIVATIONS), DEFAULT_MODEL.activation)
     .option('--likelihood <name>', 'bernoulli or gaussian', choiceOption('--likelihood', ['bernoulli', 'gaussian'] as const), DEFAULT_MODEL.likelihood)
@@ -119,12 +143,24 @@ export function registerTrain(program: Command): void {
       const request = await trainRequestFromOptions(o);
       const reporter = new TrainReporter(Boolean(o.json));
       const backend = await initBackend();
-      const { dataset, vae, history, adamState } = await prepareTraining(request);
-      const skipped = skippedFiles(dataset);
-      if (skipped.length > 0) {
+      const bar = new LoadBar();
+      let prepared;
+      try {
+        prepared = await prepareTraining(request, { onProgress: bar.onProgress });
+      } finally {
+        bar.stop();
+      }
+      const { dataset, vae, history, adamState } = prepared;
+      if (request.data.kind === 'images') {
         // stderr, so that --json keeps stdout to one JSON object per epoch.
-        const first = skipped[0]!;
-        process.stderr.write(`skipped ${skipped.length} files that are not readable images (first: ${path.basename(first.file)}: ${first.reason})\n`);
+        const line = loadedLine({
+          count: dataset.train.count + dataset.test.count,
+          classes: dataset.classNames?.length ?? null,
+          folder: request.data.path,
+          fromCache: loadedFromCache(dataset),
+          skipped: skippedFiles(dataset),
+        });
+        process.stderr.write(`${line}\n`);
       }
       const run = new TrainingJob({ vae, dataset, config: request.training, backend: backend.name, history, adamState, out: request.out }, (e) =>
         reporter.handle(e),

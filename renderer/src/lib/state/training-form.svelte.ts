@@ -1,9 +1,13 @@
 import type { Input, Output } from '../../../../src/contract/index.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
 import { type Session } from '../../../../src/contract/schemas.js';
+import { LIMITS } from '../../../../src/contract/limits.js';
 import { ModelConfigSchema, TrainConfigSchema } from '../../../../src/contract/shapes.js';
 
-export type Source = 'mnist' | 'fashion' | 'folder' | 'files';
+export type Source = 'mnist' | 'fashion' | 'folder' | 'files' | 'images';
+
+/** Values per pixel for an image folder: decided by the images ('auto'), grey or colour. */
+export type ImageChannels = 'auto' | '1' | '3';
 
 /** The form's fields as the user typed them. */
 export interface FormValues {
@@ -11,6 +15,10 @@ export interface FormValues {
   folder: string;
   imagesFile: string;
   labelsFile: string;
+  imageFolder: string;
+  /** Side of the square the images are resized to; empty lets the loader decide. */
+  imageSize: string;
+  imageChannels: ImageChannels;
   latent: string;
   hidden: string;
   activation: 'relu' | 'tanh' | 'elu' | 'sigmoid';
@@ -41,6 +49,9 @@ const DEFAULTS: FormValues = {
   folder: '',
   imagesFile: '',
   labelsFile: '',
+  imageFolder: '',
+  imageSize: '',
+  imageChannels: 'auto',
   latent: String(DEFAULT_MODEL.latentDim),
   hidden: DEFAULT_MODEL.hidden.join(','),
   activation: DEFAULT_MODEL.activation,
@@ -67,6 +78,14 @@ const list = (s: string) => s.split(',').map((p) => num(p));
 /** A whole number checked by its schema; a fraction is told in words the schema would not use. */
 function whole(schema: Schema<number>, s: string, name: string): Parsed<number> {
   return Number.isInteger(num(s)) ? check(schema, num(s)) : { error: `${name} must be a whole number` };
+}
+
+/** An image size as typed: empty is automatic (undefined), anything else a whole number in the engine's range. */
+function imageSize(s: string): Parsed<number | undefined> {
+  if (s.trim() === '') return { value: undefined };
+  const n = num(s);
+  const { min, max } = LIMITS.imageSize;
+  return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { error: `a whole number from ${min} to ${max}, or empty for automatic` };
 }
 
 const m = ModelConfigSchema.shape;
@@ -101,16 +120,21 @@ export class TrainingForm {
     limit: whole(t.limit, this.#values.limit, 'limit'),
   });
 
+  /** The image folder's size field; only checked while an image folder is the source. */
+  readonly imageSize = $derived(this.#values.source === 'images' ? imageSize(this.#values.imageSize) : ({ value: undefined } as Parsed<number | undefined>));
+
   /** What is missing about the data, or null. */
   readonly dataError = $derived(
     this.#values.source === 'folder' && this.#values.folder.trim() === ''
       ? 'give the folder that holds the four IDX files'
       : this.#values.source === 'files' && this.#values.imagesFile.trim() === ''
         ? 'give an IDX image file (labels are optional)'
-        : null,
+        : this.#values.source === 'images' && this.#values.imageFolder.trim() === ''
+          ? 'give the folder of images (one subfolder per class)'
+          : null,
   );
 
-  readonly valid = $derived(!this.dataError && Object.values(this.fields).every((f) => f.error === undefined));
+  readonly valid = $derived(!this.dataError && this.imageSize.error === undefined && Object.values(this.fields).every((f) => f.error === undefined));
 
   /** Fashion-MNIST, when the engine knows of it (it may not be installed). */
   readonly fashion = $derived(this.#datasets.find((d) => d.id === 'fashion'));
@@ -128,8 +152,7 @@ export class TrainingForm {
   takeOver({ model, training, data }: ModelSettings): void {
     const v: FormValues = {
       ...this.#values,
-      // Image folders cannot be chosen in the form yet: it keeps the source it shows.
-      source: data.kind === 'images' ? this.#values.source : data.kind,
+      source: data.kind,
       latent: String(model.latentDim),
       hidden: model.hidden.join(','),
       activation: model.activation,
@@ -152,7 +175,34 @@ export class TrainingForm {
       v.imagesFile = data.images;
       v.labelsFile = data.labels ?? '';
     }
+    if (data.kind === 'images') {
+      v.imageFolder = data.path;
+      v.imageSize = data.size === undefined ? '' : String(data.size);
+      v.imageChannels = data.channels === undefined ? 'auto' : data.channels === 3 ? '3' : '1';
+    }
     this.#values = v;
+  }
+
+  /** The data the form names, as the contract's spec; only the settings given are sent. */
+  #dataSpec(): Input<'startTraining'>['data'] {
+    const v = this.#values;
+    switch (v.source) {
+      case 'folder':
+        return { kind: 'folder', path: v.folder.trim() };
+      case 'files':
+        return { kind: 'files', images: v.imagesFile.trim(), ...(v.labelsFile.trim() ? { labels: v.labelsFile.trim() } : {}) };
+      case 'images': {
+        const size = this.imageSize.value;
+        return {
+          kind: 'images',
+          path: v.imageFolder.trim(),
+          ...(size !== undefined ? { size } : {}),
+          ...(v.imageChannels !== 'auto' ? { channels: v.imageChannels === '3' ? 3 : 1 } : {}),
+        };
+      }
+      default:
+        return { kind: v.source };
+    }
   }
 
   /** The training request the form describes, or null while a field is invalid. */
@@ -161,12 +211,7 @@ export class TrainingForm {
     const f = this.fields;
     const v = this.#values;
     return {
-      data:
-        v.source === 'folder'
-          ? { kind: 'folder', path: v.folder.trim() }
-          : v.source === 'files'
-            ? { kind: 'files', images: v.imagesFile.trim(), ...(v.labelsFile.trim() ? { labels: v.labelsFile.trim() } : {}) }
-            : { kind: v.source },
+      data: this.#dataSpec(),
       model: { latentDim: f.latentDim.value!, hidden: f.hidden.value!, activation: v.activation, likelihood: v.likelihood, sigma: f.sigma.value! },
       training: {
         epochs: f.epochs.value!,
