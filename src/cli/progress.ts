@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import path from 'node:path';
 import type { TrainingEvent } from '../train/training-job.js';
 import type { EpochRecord } from '../contract/shapes.js';
+import { bitsPerDim } from '../contract/figures.js';
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -12,11 +13,11 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
 }
 
-export function epochLine(r: EpochRecord, lastEpoch: number): string {
+export function epochLine(r: EpochRecord, lastEpoch: number, dims: number): string {
   const f = (x: number) => x.toFixed(2);
   return (
     `epoch ${r.epoch}/${lastEpoch}  train −ELBO ${f(r.train.total)} (rec ${f(r.train.recon)}, KL ${f(r.train.kl)})  ` +
-    `test −ELBO ${f(r.test.total)} (rec ${f(r.test.recon)}, KL ${f(r.test.kl)}) nats  ` +
+    `test −ELBO ${f(r.test.total)} (rec ${f(r.test.recon)}, KL ${f(r.test.kl)}) nats = ${bitsPerDim(r.test.total, dims).toFixed(3)} bits/dim  ` +
     `${r.seconds.toFixed(1)} s  ${Math.round(r.samplesPerSecond)} img/s  [${r.backend}]`
   );
 }
@@ -29,6 +30,7 @@ export function epochLine(r: EpochRecord, lastEpoch: number): string {
 export class TrainReporter {
   private readonly bar: cliProgress.SingleBar;
   private lastEpoch = 0;
+  private dims = 1;
   private active = false;
 
   constructor(private readonly json: boolean) {
@@ -47,6 +49,7 @@ export class TrainReporter {
     switch (e.type) {
       case 'started':
         this.lastEpoch = e.lastEpoch;
+        this.dims = e.dims;
         if (!this.json) process.stderr.write(`Training on ${e.dataset} (${e.trainCount} images, ${e.testCount} test) with the ${e.backend} backend.\n`);
         break;
       case 'batch': {
@@ -62,7 +65,7 @@ export class TrainReporter {
       }
       case 'epoch':
         this.stopBar();
-        process.stdout.write(this.json ? `${JSON.stringify(e.record)}\n` : `${epochLine(e.record, this.lastEpoch)}\n`);
+        process.stdout.write(this.json ? `${JSON.stringify(e.record)}\n` : `${epochLine(e.record, this.lastEpoch, this.dims)}\n`);
         break;
       case 'checkpoint':
         if (!this.json) process.stderr.write(`saved ${e.dir}\n`);

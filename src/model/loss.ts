@@ -67,12 +67,3 @@ export function logStandardNormal(z: tf.Tensor2D): tf.Tensor1D {
 export function logDiagNormalFromEps(eps: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.neg(tf.add(tf.mul(0.5, tf.sum(tf.add(tf.square(eps), logVar), 1)), eps.shape[1] * HALF_LOG_2PI)) as tf.Tensor1D);
 }
-
-/**
- * A negative log-likelihood in nats per image as bits per dimension: divided
- * by the values per image (height × width × channels) and by ln 2. The figure
- * colour-image papers report, comparable across image sizes.
- */
-export function bitsPerDim(natsPerImage: number, dimsPerImage: number): number {
-  return natsPerImage / (dimsPerImage * Math.LN2);
-}

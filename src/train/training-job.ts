@@ -1,11 +1,21 @@
 import type { BatchProgress, EpochRecord, Loss } from '../contract/shapes.js';
-import type { Dataset } from '../data/dataset.js';
+import { pixelsPerImage, type Dataset } from '../data/dataset.js';
 import { PauseGate } from './pause-gate.js';
 import { train, type TrainOptions, type TrainResult } from './trainer.js';
 
 /** What a training job reports, in the order it happens. */
 export type TrainingEvent =
-  | { type: 'started'; backend: string; dataset: string; trainCount: number; testCount: number; firstEpoch: number; lastEpoch: number }
+  | {
+      type: 'started';
+      backend: string;
+      dataset: string;
+      trainCount: number;
+      testCount: number;
+      firstEpoch: number;
+      lastEpoch: number;
+      /** Values per image (height × width × channels), for bits per dimension. */
+      dims: number;
+    }
   | { type: 'batch'; progress: BatchProgress }
   | { type: 'epoch'; record: EpochRecord }
   | { type: 'checkpoint'; dir: string; epoch: number }
@@ -48,6 +58,7 @@ export class TrainingJob {
       testCount: opts.dataset.test.count,
       firstEpoch: history.length + 1,
       lastEpoch: history.length + opts.config.epochs,
+      dims: pixelsPerImage(opts.dataset.train),
     });
     this.done = train({
       ...opts,

@@ -93,10 +93,12 @@ test('"Save model as…" and "Open model…" go through the native dialog; cance
   assert.deepEqual((await requests()).at(-1), { purpose: 'open-model' });
   assert.deepEqual((await engine.decode({ z })).pixels, saved.pixels);
   assert.equal(await page.inputValue('[data-testid=latent]'), '3', "the form takes the opened model's settings");
-  const last = (await engine.getSession({})).history.at(-1)!;
+  const opened = await engine.getSession({});
+  const last = opened.history.at(-1)!;
+  const dims = opened.dataset!.height * opened.dataset!.width * opened.dataset!.channels;
   const summary = await page.innerText('[data-testid=trained-summary]');
   assert.match(summary, /Trained\s+1 epoch\b/);
-  assert.ok(summary.includes(`${last.test.total.toFixed(2)} nats`), summary);
+  assert.ok(summary.includes(`${last.test.total.toFixed(2)} nats (${(last.test.total / (dims * Math.LN2)).toFixed(3)} bits/dim)`), summary);
   await page.screenshot({ path: path.join(OUT, 'desktop-opened.png') });
   assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
 });

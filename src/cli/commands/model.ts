@@ -8,7 +8,7 @@ import type { Dataset, ImageSet } from '../../data/dataset.js';
 import { loadModel, type SavedModel } from '../../model/folder.js';
 import { evaluateElbo, evaluateIwae } from '../../latent/evaluate.js';
 import { pixelsPerImage, sameShape, shapeOf, subset } from '../../data/dataset.js';
-import { bitsPerDim } from '../../model/loss.js';
+import { bitsPerDim } from '../../contract/figures.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { encodePng, gridImage } from '../../io/png.js';
 import { encodedToCsv } from '../../io/csv.js';
