@@ -23,9 +23,9 @@ export interface Dataset {
   classNames: string[] | null;
 }
 
-/** Values per image: height × width × channels. */
-export function pixelsPerImage(set: Pick<ImageSet, 'height' | 'width' | 'channels'>): number {
-  return set.height * set.width * set.channels;
+/** Values per image: height × width × channels (absent channels, as in a grey model's config: one). */
+export function pixelsPerImage(x: { height: number; width: number; channels?: number }): number {
+  return x.height * x.width * (x.channels ?? 1);
 }
 
 /** A view on the first `n` images of a set (no copy). */
@@ -101,16 +101,13 @@ export function sameShape(a: Shaped, b: Shaped): boolean {
   return a.height === b.height && a.width === b.width && (a.channels ?? 1) === (b.channels ?? 1);
 }
 
-/**
- * Files an image folder load passed over, kept beside the dataset rather than
- * in it so that every caller of loadDataset keeps its plain Dataset.
- */
 /** A file an image folder load passed over, and why. */
 export interface SkippedFile {
   file: string;
   reason: string;
 }
 
+// Kept beside the dataset rather than in it, so every caller of loadDataset keeps its plain Dataset.
 const skippedByDataset = new WeakMap<Dataset, SkippedFile[]>();
 const cachedDatasets = new WeakSet<Dataset>();
 

@@ -5,7 +5,7 @@ import { UserError } from '../contract/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import { requireFolder, requireRegularFile } from './file-kind.js';
 import { loadImageFolder } from './image-folder.js';
-import { noteLoad, type Dataset, type ImageSet } from './dataset.js';
+import { noteLoad, pixelsPerImage, type Dataset, type ImageSet } from './dataset.js';
 import type { DataSpec } from '../contract/shapes.js';
 import { packageDir } from '../util/asar.js';
 import { userDataDir } from '../util/user-data.js';
@@ -87,7 +87,7 @@ function splitTail(set: ImageSet): { train: ImageSet; test: ImageSet } {
   }
   const testCount = Math.max(1, Math.min(10000, Math.floor(set.count / 10)));
   const trainCount = set.count - testCount;
-  const d = set.height * set.width;
+  const d = pixelsPerImage(set);
   const part = (from: number, to: number): ImageSet => ({
     ...set,
     count: to - from,

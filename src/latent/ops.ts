@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../contract/errors.js';
-import { pixelsPerImage, sameShape, shapeOf, type ImageSet } from '../data/dataset.js';
+import { batches, pixelsPerImage, sameShape, shapeOf, type ImageSet } from '../data/dataset.js';
 import { type VaeModel } from '../model/vae-model.js';
 import { sampleZ } from '../model/sampling.js';
-import { batches } from '../data/dataset.js';
 
 export interface Encoded {
   count: number;
@@ -49,7 +48,7 @@ export async function decodeZ(vae: VaeModel, z: Float32Array, batchSize = 1000):
     if (!Number.isFinite(z[i]!)) throw new UserError('BAD_SHAPE', `Latent value ${i} is ${z[i]}; every coordinate must be a finite number.`);
   }
   const n = z.length / k;
-  const d = vae.config.height * vae.config.width;
+  const d = pixelsPerImage(vae.config);
   const out = new Float32Array(n * d);
   for (const [s, e] of batches(n, batchSize)) {
     const px = tf.tidy(() => vae.pixels(tf.tensor2d(z.subarray(s * k, e * k), [e - s, k])));

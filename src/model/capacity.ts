@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { pixelsPerImage } from '../data/dataset.js';
 import { UserError } from '../contract/errors.js';
 import type { ModelConfig } from '../contract/shapes.js';
 
@@ -48,7 +49,7 @@ const denseSize = (ins: number, outs: number) => ins * outs + outs;
  * mean and log-variance heads, the mirrored decoder and its pixel layer.
  */
 export function parameterCount(config: Architecture): number {
-  const pixels = config.height * config.width * (config.channels ?? 1);
+  const pixels = pixelsPerImage(config);
   let count = 0;
   let fanIn = pixels;
   for (const units of config.hidden) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { pixelsPerImage } from '../data/dataset.js';
 import { UserError } from '../contract/errors.js';
 import { describeIssues } from './config.js';
 import { ModelConfigSchema, type ModelConfig } from '../contract/shapes.js';
@@ -28,11 +29,6 @@ export const DECODER_OUT = 'x_logits';
 const encHidden = (i: number) => `enc_hidden_${i}`;
 const decHidden = (i: number) => `dec_hidden_${i}`;
 
-/** Values the model sees per image: height × width × channels. */
-export function inputSize(cfg: Pick<ModelConfig, 'height' | 'width' | 'channels'>): number {
-  return cfg.height * cfg.width * (cfg.channels ?? 1);
-}
-
 /**
  * Weights and biases uniform in ±1/√fan_in, the initialisation of the classic
  * PyTorch VAE: with a 3-unit latent layer feeding 512 units it starts the
@@ -52,9 +48,9 @@ function init(
 
 /** Builds the standard tfjs Layers encoder: x → hidden… → [z_mean, z_log_var]. */
 function buildEncoder(cfg: ModelConfig, seed: number): tf.LayersModel {
-  const input = tf.input({ shape: [inputSize(cfg)], name: 'x' });
+  const input = tf.input({ shape: [pixelsPerImage(cfg)], name: 'x' });
   let h: tf.SymbolicTensor = input;
-  let fanIn = inputSize(cfg);
+  let fanIn = pixelsPerImage(cfg);
   cfg.hidden.forEach((units, i) => {
     h = tf.layers.dense({ units, activation: cfg.activation, name: encHidden(i), ...init(fanIn, seed + i) }).apply(h) as tf.SymbolicTensor;
     fanIn = units;
@@ -73,7 +69,7 @@ function buildDecoder(cfg: ModelConfig, seed: number): tf.LayersModel {
     h = tf.layers.dense({ units, activation: cfg.activation, name: decHidden(i), ...init(fanIn, seed + 200 + i) }).apply(h) as tf.SymbolicTensor;
     fanIn = units;
   });
-  const out = tf.layers.dense({ units: inputSize(cfg), name: DECODER_OUT, ...init(fanIn, seed + 300) }).apply(h) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: pixelsPerImage(cfg), name: DECODER_OUT, ...init(fanIn, seed + 300) }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'decoder' });
 }
 
@@ -119,7 +115,7 @@ export class MlpVae implements VaeModel {
    */
   static fromModels(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): MlpVae {
     checkModelSize(config);
-    const d = inputSize(config);
+    const d = pixelsPerImage(config);
     const encIn = encoder.inputs[0]?.shape;
     const outs = encoder.outputs.map((o) => o.shape);
     const decIn = decoder.inputs[0]?.shape;

@@ -63,3 +63,14 @@ test('the IWAE bound is tighter than the ELBO and both leak nothing', async () =
   // k = 1 is a (sampled) −ELBO: close to the ELBO estimate.
   assert.ok(Math.abs(iwae1 - elbo.total) < 0.1 * elbo.total, `${iwae1} vs ${elbo.total}`);
 });
+
+test('a colour model decodes height × width × 3 values per point, the same as its pixels', async () => {
+  const colour = createModel({ height: 4, width: 5, channels: 3, latentDim: 2, hidden: [8], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 }, 7);
+  const z = Float32Array.from([0.5, -1, 2, 0.25]);
+  const px = await assertNoLeak('decodeZ', () => decodeZ(colour, z));
+  assert.equal(px.length, 2 * 4 * 5 * 3);
+  const direct = tf.tidy(() => colour.pixels(tf.tensor2d(z, [2, 2])));
+  assert.ok(maxAbsDiff(px, await direct.data()) < 1e-6);
+  direct.dispose();
+  colour.dispose();
+});

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Output } from '../../contract/index.js';
 import { LIMITS } from '../../contract/limits.js';
-import { subset } from '../../data/dataset.js';
+import { pixelsPerImage, subset } from '../../data/dataset.js';
 import { DEBIAN_FASHION_DIR, hasStandardFiles } from '../../data/load.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { projectTo3d } from '../../latent/projection.js';
@@ -57,7 +57,7 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const { vae } = s.requireModel();
       const c = vae.config;
       const count = Math.floor(input.z.length / c.latentDim);
-      const limit = Math.min(LIMITS.decodePoints, Math.floor(LIMITS.replyFloats / (c.height * c.width * (c.channels ?? 1))));
+      const limit = Math.min(LIMITS.decodePoints, Math.floor(LIMITS.replyFloats / pixelsPerImage(c)));
       if (count > limit) {
         throw new UserError('TOO_LARGE', `Decoding ${count} points at once is more than the ${limit} one request may carry; ask in smaller parts.`);
       }
