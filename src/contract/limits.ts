@@ -34,5 +34,7 @@ export const LIMITS = {
   },
 } as const;
 
-/** The largest request in bytes: a full decode plus room for the envelope. */
-export const MAX_REQUEST_BYTES = LIMITS.decodePoints * LIMITS.latentDim * 4 + 64 * 1024;
+/** The largest legitimate input: a decode of decodePoints points at the largest latent size, as float32. */
+export const MAX_INPUT_BYTES = LIMITS.decodePoints * LIMITS.latentDim * 4;
+/** The largest request in bytes: that input plus room for the envelope. */
+export const MAX_REQUEST_BYTES = MAX_INPUT_BYTES + 64 * 1024;

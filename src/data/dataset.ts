@@ -23,6 +23,21 @@ export interface Dataset {
   classNames: string[] | null;
 }
 
+/** Images as the contract carries them: count × height × width × channels values, channels last. */
+export interface Images {
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  pixels: Float32Array;
+}
+
+/** Pixels of the given shape (a set, or a model's config) as Images; the count follows from their length. */
+export function imagesOf(shape: { height: number; width: number; channels?: number }, pixels: Float32Array): Images {
+  const channels = shape.channels ?? 1;
+  return { count: pixels.length / (shape.height * shape.width * channels), height: shape.height, width: shape.width, channels, pixels };
+}
+
 /** Values per image: height × width × channels (absent channels, as in a grey model's config: one). */
 export function pixelsPerImage(x: { height: number; width: number; channels?: number }): number {
   return x.height * x.width * (x.channels ?? 1);

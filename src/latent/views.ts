@@ -1,6 +1,6 @@
 import type { ExploreInput } from '../contract/schemas.js';
 import { LIMITS } from '../contract/limits.js';
-import { subset, type ImageSet } from '../data/dataset.js';
+import { imagesOf, subset, type Images, type ImageSet } from '../data/dataset.js';
 import type { VaeModel } from '../model/vae-model.js';
 import { UserError } from '../contract/errors.js';
 import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from './explore.js';
@@ -8,7 +8,7 @@ import { decodeZ, encodeSet, reconstruct } from './ops.js';
 
 /** Images decoded for a view, in rows of `cols`, each row optionally labelled. */
 export interface ViewImages {
-  images: { count: number; height: number; width: number; channels: number; pixels: Float32Array };
+  images: Images;
   cols: number;
   /** The latent points decoded (for denoising: the z of the reconstructions). */
   z: Float32Array;
@@ -25,8 +25,6 @@ export interface ViewImages {
  */
 export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreInput): Promise<ViewImages> {
   const k = vae.config.latentDim;
-  const { height, width } = vae.config;
-  const channels = vae.config.channels ?? 1;
   const meanOf = async (i: number) => {
     if (i >= test.count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${test.count}.`);
     return (await encodeSet(vae, subset(test, [i]))).mean;
@@ -36,7 +34,7 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
     if (count > LIMITS.decodePoints) {
       throw new UserError('TOO_LARGE', `This view would decode ${count} images; at most ${LIMITS.decodePoints} fit in one. Use fewer steps.`);
     }
-    return { images: { count, height, width, channels, pixels: await decodeZ(vae, z) }, cols, z, rowLabels, path };
+    return { images: imagesOf(vae.config, await decodeZ(vae, z)), cols, z, rowLabels, path };
   };
   switch (input.kind) {
     case 'interpolate': {
@@ -70,7 +68,7 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
       pixels.set(clean.pixels, 2 * noisy.length);
       const how = input.mode === 'mean' ? 'decoded mean (deterministic)' : 'decoded sample (stochastic)';
       return {
-        images: { count: 3 * n, height, width, channels, pixels },
+        images: imagesOf(vae.config, pixels),
         cols: n,
         z: rec.z,
         path: false,

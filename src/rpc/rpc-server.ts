@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { events, modelBound, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
 import { toErrorBody } from '../contract/errors.js';
-import { LIMITS } from '../contract/limits.js';
+import { MAX_INPUT_BYTES } from '../contract/limits.js';
 import { approximateSize, RequestMessageSchema, type Endpoint, type ResponseMessage } from './wire.js';
 
 export interface ServerOptions {
@@ -10,9 +10,6 @@ export interface ServerOptions {
   /** The id of the current model, for refusing requests made for one that was since replaced. */
   currentModel?: () => number;
 }
-
-/** The largest legitimate input: a full decode request (transports cap frames a little above it). */
-const DEFAULT_MAX_INPUT = LIMITS.decodePoints * LIMITS.latentDim * 4;
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
@@ -34,7 +31,7 @@ export class RpcServer {
     private readonly engine: EngineApi,
     opts: ServerOptions = {},
   ) {
-    this.maxInput = opts.maxInputBytes ?? DEFAULT_MAX_INPUT;
+    this.maxInput = opts.maxInputBytes ?? MAX_INPUT_BYTES;
     this.currentModel = opts.currentModel ?? null;
   }
 

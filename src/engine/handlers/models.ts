@@ -22,7 +22,6 @@ function fullPath(dir: string): string {
 
 /** Opens a model folder and its data; `recovered` marks the autosave, which stays unsaved until saved. */
 async function open(s: SessionState, dir: string, signal: AbortSignal, recovered: boolean): Promise<Session> {
-  s.requireIdle('open a model');
   const saved = await loadModel(dir);
   let dataset: Dataset;
   try {
@@ -66,7 +65,9 @@ export function modelHandlers(s: SessionState, serial: Serial): Handlers<'openMo
     recoverAutosave: (input) =>
       serial('Reopening the autosaved model', async (signal) => {
         if (!s.recovery) throw new UserError('NOT_FOUND', 'There is no autosaved model to reopen.');
-        if (s.unsaved && !input.discard) s.requireDiscardable(false, 'reopen the autosaved one');
+        s.requireIdle('open a model');
+        // The recovery itself is what is being reopened: only unsaved training of the current model needs a say.
+        if (s.unsaved) s.requireDiscardable(input.discard, 'reopen the autosaved one');
         return open(s, s.recovery.dir, signal, true);
       }),
     discardAutosave: () =>

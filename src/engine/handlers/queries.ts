@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Output } from '../../contract/index.js';
 import { LIMITS } from '../../contract/limits.js';
-import { pixelsPerImage, subset } from '../../data/dataset.js';
+import { imagesOf, pixelsPerImage, subset } from '../../data/dataset.js';
 import { DEBIAN_FASHION_DIR, hasStandardFiles } from '../../data/load.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { projectTo3d } from '../../latent/projection.js';
@@ -62,15 +62,13 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
         throw new UserError('TOO_LARGE', `Decoding ${count} points at once is more than the ${limit} one request may carry; ask in smaller parts.`);
       }
       const pixels = await decodeZ(vae, input.z);
-      return { count: input.z.length / c.latentDim, height: c.height, width: c.width, channels: c.channels ?? 1, pixels };
+      return imagesOf(c, pixels);
     },
 
     reconstruct: async (input) => {
       const { vae, dataset } = s.requireModel();
       checkIndex(input.index, dataset.test.count);
       const one = subset(dataset.test, [input.index]);
-      const { height, width, channels } = one;
-      const img = (pixels: Float32Array, count = 1) => ({ count, height, width, channels, pixels });
       const mean = await reconstruct(vae, one, 'mean');
       const many = subset(
         dataset.test,
@@ -80,9 +78,9 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       return {
         index: input.index,
         label: one.labels ? one.labels[0]! : null,
-        original: img(one.pixels),
-        mean: { z: mean.z, image: img(mean.pixels) },
-        samples: { z: samples?.z ?? new Float32Array(0), images: img(samples?.pixels ?? new Float32Array(0), input.samples) },
+        original: imagesOf(one, one.pixels),
+        mean: { z: mean.z, image: imagesOf(one, mean.pixels) },
+        samples: { z: samples?.z ?? new Float32Array(0), images: imagesOf(one, samples?.pixels ?? new Float32Array(0)) },
       };
     },
 
@@ -90,7 +88,7 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const { dataset } = s.requireModel();
       for (const i of input.indices) checkIndex(i, dataset.test.count);
       const picked = subset(dataset.test, input.indices);
-      return { count: picked.count, height: picked.height, width: picked.width, channels: picked.channels, pixels: picked.pixels };
+      return imagesOf(picked, picked.pixels);
     },
 
     reconstructionStrip: async (input) => {
@@ -100,8 +98,7 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
         Array.from({ length: Math.min(input.n, dataset.test.count) }, (_, i) => i),
       );
       const r = await reconstruct(vae, first, input.mode ?? 'mean', input.seed);
-      const pack = (pixels: Float32Array) => ({ count: first.count, height: first.height, width: first.width, channels: first.channels, pixels });
-      return { originals: pack(first.pixels), reconstructions: pack(r.pixels) };
+      return { originals: imagesOf(first, first.pixels), reconstructions: imagesOf(first, r.pixels) };
     },
   };
 }
