@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../contract/errors.js';
 import { LIMITS } from '../contract/limits.js';
+import { MAX_IDX_VALUES } from './idx-header.js';
 import { Rng } from '../util/rng.js';
 import { cannotRead, kindOf } from './file-kind.js';
 import { cacheKey, readCache, writeCache, type CachedSet } from './image-cache.js';
@@ -33,6 +34,8 @@ export interface ImageFolderOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where decoded sets are cached between loads; null or absent: no cache. */
   cacheDir?: string | null;
+  /** The most float32 values the decoded set may hold: the same cap as IDX data, by default. */
+  maxValues?: number;
 }
 
 export interface ImageFolderResult {
@@ -230,6 +233,16 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
     fit: opts.fit ?? 'crop',
     background: opts.background ?? '#ffffff',
   };
+  // Refused before anything is decoded: a folder of a million photos must not fill the memory first.
+  const values = metas.length * o.size * o.size * o.channels;
+  const maxValues = opts.maxValues ?? MAX_IDX_VALUES;
+  if (values > maxValues) {
+    throw new UserError(
+      'TOO_LARGE',
+      `${dir} holds ${metas.length} images, which at ${o.size}×${o.size}×${o.channels} would be ${values} values, more than the ${maxValues} ` +
+        'a dataset may hold here; choose a smaller image size, grey images, or fewer images.',
+    );
+  }
 
   let done = 0;
   const decoded = await inChunks(metas, dir, signal, async (m) => {

@@ -44,6 +44,17 @@ test('class folders give sorted class names and matching labels', async () => {
   }
 });
 
+test('a folder too big to hold is refused before anything is decoded, naming the count and the cap', async () => {
+  const dir = tempDir();
+  await writeClassFolder(dir); // 12 colour images of 8×8: 2,304 values
+  const refused = (e: unknown) =>
+    e instanceof UserError && e.code === 'TOO_LARGE' && /holds 12 images, which at 8×8×3 would be 2304 values, more than the 2000/.test(e.message);
+  await assert.rejects(loadImageFolder(dir, { maxValues: 2000 }), refused);
+  // Grey images of the same folder fit: the sentence's advice works.
+  const grey = await loadImageFolder(dir, { maxValues: 2000, channels: 1 });
+  assert.equal(grey.dataset.train.count + grey.dataset.test.count, 12);
+});
+
 test('a flat folder is unlabelled and grey images stay one channel', async () => {
   const dir = tempDir();
   for (let i = 0; i < 5; i++) await writeGrey(path.join(dir, `g${i}.PNG`), i * 50);
