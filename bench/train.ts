@@ -3,23 +3,46 @@
 // images per second, the backend and the test −ELBO.
 //   npm run bench              10 epochs
 //   npm run bench -- --epochs 2
+//   npm run bench -- --arch conv --latent 16 --hidden 256 [--filters 32,64] [--limit 6000]
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/load.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../src/contract/defaults.js';
-import { createModel } from '../src/model/vae-model.js';
+import { createModel } from '../src/model/architectures.js';
+import { DEFAULT_FILTERS } from '../src/model/conv-geometry.js';
+import { parameterCount } from '../src/model/capacity.js';
 import { train } from '../src/train/trainer.js';
 import { evaluateIwae } from '../src/latent/evaluate.js';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string', default: '10' }, iwae: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '10' },
+    iwae: { type: 'string', default: '0' },
+    arch: { type: 'string', default: 'mlp' },
+    latent: { type: 'string', default: String(DEFAULT_MODEL.latentDim) },
+    hidden: { type: 'string', default: DEFAULT_MODEL.hidden.join(',') },
+    filters: { type: 'string', default: DEFAULT_FILTERS.join(',') },
+    limit: { type: 'string', default: '0' },
+  },
+});
 const epochs = Number(values.epochs);
+const list = (s: string) => s.split(',').map(Number);
+const arch: 'mlp' | 'conv' = values.arch === 'conv' ? 'conv' : 'mlp';
+const model = {
+  ...DEFAULT_MODEL,
+  latentDim: Number(values.latent),
+  hidden: list(values.hidden),
+  ...(arch === 'conv' ? { arch, filters: list(values.filters) } : {}),
+};
 const backend = await initBackend();
 const dataset = await loadDataset({ kind: 'mnist' });
-const vae = createModel({ ...DEFAULT_MODEL, height: 28, width: 28 }, DEFAULT_TRAIN.seed);
+const vae = createModel({ ...model, height: 28, width: 28 }, DEFAULT_TRAIN.seed);
 console.log(`backend ${backend.name}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}`);
+const layout = arch === 'conv' ? `conv ${model.filters!.join('-')}, dense ${model.hidden.join('-')}` : `784-${model.hidden.join('-')}`;
 console.log(
-  `model 784-${DEFAULT_MODEL.hidden.join('-')}-${DEFAULT_MODEL.latentDim}, batch ${DEFAULT_TRAIN.batchSize}, Adam ${DEFAULT_TRAIN.learningRate}, ${epochs} epochs`,
+  `model ${layout}-${model.latentDim}, ${parameterCount({ ...model, height: 28, width: 28 }).toLocaleString('en-US')} parameters, batch ${DEFAULT_TRAIN.batchSize}, ` +
+    `Adam ${DEFAULT_TRAIN.learningRate}, ${epochs} epochs${values.limit !== '0' ? ` on ${values.limit} images` : ''}`,
 );
 console.log('epoch  seconds  img/s   ms/step  train −ELBO  test −ELBO  test rec  test KL  backend');
 const tensorsBefore = tf.memory().numTensors;
@@ -27,7 +50,7 @@ const result = await train({
   vae,
   dataset,
   backend: backend.name,
-  config: { ...DEFAULT_TRAIN, epochs },
+  config: { ...DEFAULT_TRAIN, epochs, limit: Number(values.limit) },
   onEpoch: (r) => {
     const msPerStep = (1000 * DEFAULT_TRAIN.batchSize) / r.samplesPerSecond;
     console.log(

@@ -26,9 +26,15 @@ export type DataSpec = z.infer<typeof DataSpecSchema>;
 export const ACTIVATIONS = ['relu', 'tanh', 'elu', 'sigmoid'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
+/** mlp: dense layers only. conv: strided 3×3 convolutions down, transposed convolutions up, dense layers between. */
+export const ARCHITECTURES = ['mlp', 'conv'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /**
- * The architecture of a VAE: MLP encoder and decoder, mirrored. `height` and
- * `width` are the image size the model was built for.
+ * The architecture of a VAE: encoder and decoder mirrored, dense (mlp) or
+ * convolutional (conv: one stride-2 convolution per entry of `filters`, then
+ * the dense `hidden` layers). `height` and `width` are the image size the
+ * model was built for.
  */
 export const ModelConfigSchema = z.object({
   height: z.number().int().min(1).max(4096),
@@ -41,10 +47,20 @@ export const ModelConfigSchema = z.object({
     .min(1, 'give at least one hidden layer')
     .max(8, 'at most 8 hidden layers'),
   activation: z.enum(ACTIVATIONS),
-  /** Bernoulli: cross-entropy with logits. Gaussian: fixed-σ normal with mean sigmoid(logits). */
+  /** Absent in older manifests, meaning mlp. */
+  arch: z.enum(ARCHITECTURES).optional(),
+  /** Channels of each stride-2 convolution of a conv model, first to last (absent: [32, 64]). */
+  filters: z
+    .array(z.number().int().min(1, 'a convolution needs at least one filter').max(512, 'a convolution has at most 512 filters'))
+    .min(1, 'give at least one convolution')
+    .max(5, 'at most 5 convolutions')
+    .optional(),
+  /** Bernoulli: cross-entropy with logits. Gaussian: normal with mean sigmoid(logits) and standard deviation σ. */
   likelihood: z.enum(['bernoulli', 'gaussian']),
-  /** Observation noise σ of the Gaussian likelihood (ignored for Bernoulli). */
+  /** σ of the Gaussian likelihood (ignored for Bernoulli): fixed, or where learning starts and, in a saved model, what it learned. */
   sigma: z.number().gt(0, 'σ must be positive').max(10),
+  /** Learn σ with the weights (one σ shared by every pixel). */
+  learnSigma: z.boolean().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 

@@ -8,6 +8,7 @@ import type { VaeModel } from '../model/vae-model.js';
 import type { Projector } from '../latent/projection.js';
 import type { TrainingJob } from '../train/training-job.js';
 import { UserError } from '../contract/errors.js';
+import { describeModel } from '../contract/describe.js';
 import type { Autosave, Recovery } from './autosave.js';
 
 export type Emit = <E extends EventName>(name: E, payload: Payload<E>) => void;
@@ -80,8 +81,7 @@ export class SessionState {
   describeModel(): string {
     const c = this.vae?.config;
     if (!c || !this.dataset) return 'no model';
-    const n = this.history.length;
-    return `${this.dataset.name}, latent ${c.latentDim}, hidden ${c.hidden.join('-')}, ${n} epoch${n === 1 ? '' : 's'}`;
+    return describeModel(this.dataset.name, c, this.history.length);
   }
 
   busy(): boolean {

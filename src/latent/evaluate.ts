@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng.js';
 import { batches, pixelsPerImage, type ImageSet } from '../data/dataset.js';
-import { klStandardNormal, logDiagNormalFromEps, logStandardNormal, reconstructionNll } from '../model/loss.js';
+import { klStandardNormal, logDiagNormalFromEps, logStandardNormal } from '../model/loss.js';
 import type { Loss } from '../contract/shapes.js';
 import { type VaeModel } from '../model/vae-model.js';
 import { reparameterise } from '../model/sampling.js';
@@ -26,7 +26,7 @@ export async function evaluateElbo(vae: VaeModel, set: ImageSet, opts: { batchSi
       const { mean, logVar } = vae.encode(x);
       const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', rng.seed());
       const z = reparameterise(mean, logVar, eps) as tf.Tensor2D;
-      return tf.stack([tf.sum(reconstructionNll(vae.config, vae.decodeLogits(z), x)), tf.sum(klStandardNormal(mean, logVar))]);
+      return tf.stack([tf.sum(vae.nll(vae.decodeLogits(z), x)), tf.sum(klStandardNormal(mean, logVar))]);
     });
     const [r, k] = await sums.data();
     sums.dispose();
@@ -58,7 +58,7 @@ export async function evaluateIwae(vae: VaeModel, set: ImageSet, k: number, opts
       const z = reparameterise(mean, logVar, eps).reshape([k * rows, d]) as tf.Tensor2D;
       const xk = tf.tile(x, [k, 1]) as tf.Tensor2D;
       const lvk = tf.tile(logVar, [k, 1]) as tf.Tensor2D;
-      const logPx = tf.neg(reconstructionNll(vae.config, vae.decodeLogits(z), xk));
+      const logPx = tf.neg(vae.nll(vae.decodeLogits(z), xk));
       const logW = tf.sub(tf.add(logPx, logStandardNormal(z)), logDiagNormalFromEps(eps.reshape([k * rows, d]) as tf.Tensor2D, lvk));
       const ll = tf.sub(tf.logSumExp(logW.reshape([k, rows]), 0), Math.log(k));
       return tf.neg(tf.sum(ll));

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { pixelsPerImage } from '../data/dataset.js';
 import { UserError } from '../contract/errors.js';
 import type { ModelConfig } from '../contract/shapes.js';
+import { convGeometry, KERNEL } from './conv-geometry.js';
 
 const GiB = 2 ** 30;
 
@@ -40,29 +41,49 @@ export function parameterLimit(totalMemory: number = os.totalmem()): number {
 /** The limit on this machine, for display. */
 export const MAX_MODEL_PARAMETERS = parameterLimit();
 
-type Architecture = Pick<ModelConfig, 'height' | 'width' | 'channels' | 'latentDim' | 'hidden'>;
+type Architecture = Pick<ModelConfig, 'height' | 'width' | 'channels' | 'latentDim' | 'hidden' | 'arch' | 'filters'>;
 
 const denseSize = (ins: number, outs: number) => ins * outs + outs;
+const convSize = (ins: number, outs: number) => KERNEL * KERNEL * ins * outs + outs;
+
+/** Parameters of the dense layers from `ins` through `hidden` and back out, mirrored, with the two latent heads. */
+function denseStack(ins: number, hidden: readonly number[], latentDim: number, outs: number): number {
+  let count = 0;
+  let fanIn = ins;
+  for (const units of hidden) {
+    count += denseSize(fanIn, units);
+    fanIn = units;
+  }
+  count += 2 * denseSize(fanIn, latentDim);
+  fanIn = latentDim;
+  for (const units of [...hidden].reverse()) {
+    count += denseSize(fanIn, units);
+    fanIn = units;
+  }
+  return count + denseSize(fanIn, outs);
+}
 
 /**
- * Trainable parameters of the MLP VAE in vae.ts: encoder hidden layers, the
- * mean and log-variance heads, the mirrored decoder and its pixel layer.
+ * Trainable parameters of the networks (a learned σ adds one more): for an
+ * MLP, the dense layers from the pixels and back; for a conv model, its
+ * convolutions, the dense layers from their output grid and back, and the
+ * transposed convolutions.
  */
 export function parameterCount(config: Architecture): number {
-  const pixels = pixelsPerImage(config);
+  if (config.arch !== 'conv') return denseStack(pixelsPerImage(config), config.hidden, config.latentDim, pixelsPerImage(config));
+  const g = convGeometry(config);
   let count = 0;
-  let fanIn = pixels;
-  for (const units of config.hidden) {
-    count += denseSize(fanIn, units);
-    fanIn = units;
+  let inC = g.channels;
+  for (const f of g.filters) {
+    count += convSize(inC, f);
+    inC = f;
   }
-  count += 2 * denseSize(fanIn, config.latentDim);
-  fanIn = config.latentDim;
-  for (const units of [...config.hidden].reverse()) {
-    count += denseSize(fanIn, units);
-    fanIn = units;
+  count += denseStack(g.innerHeight * g.innerWidth * inC, config.hidden, config.latentDim, g.innerHeight * g.innerWidth * inC);
+  for (const f of [...g.filters].reverse()) {
+    count += convSize(inC, f);
+    inC = f;
   }
-  return count + denseSize(fanIn, pixels);
+  return count + convSize(inC, g.channels);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -3,7 +3,8 @@ import type { Activation } from '../contract/shapes.js';
 
 export type DenseActivation = Activation | 'linear';
 
-function activate(z: tf.Tensor2D, act: DenseActivation): tf.Tensor2D {
+/** act(z), for any shape. */
+export function activate<T extends tf.Tensor>(z: T, act: DenseActivation): T {
   switch (act) {
     case 'linear':
       return z;
@@ -19,7 +20,7 @@ function activate(z: tf.Tensor2D, act: DenseActivation): tf.Tensor2D {
 }
 
 /** d act / d z written in terms of the output y, so the pre-activation need not be kept. */
-function activationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, act: DenseActivation): tf.Tensor2D {
+export function activationGrad<T extends tf.Tensor>(dy: T, y: T, act: DenseActivation): T {
   switch (act) {
     case 'linear':
       return dy;
@@ -28,7 +29,7 @@ function activationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, act: DenseActivation): 
     case 'tanh':
       return tf.mul(dy, tf.sub(1, tf.square(y)));
     case 'elu':
-      return tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1))) as tf.Tensor2D;
+      return tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1))) as T;
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
   }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../contract/shapes.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const SUBNORMAL_GUARD = 80;
@@ -36,21 +35,19 @@ export function bernoulliNll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
 }
 
 /**
- * −log N(x; μ, σ²I) per example, summed over pixels, with μ = sigmoid(logits)
- * and σ fixed: ‖x − μ‖²/(2σ²) + D(log σ + ½ log 2π). The constant is kept so the
- * figure is a true negative log-density in nats (it can be negative).
+ * −log N(x; μ, σ²I) per example, summed over pixels, with μ = sigmoid(logits):
+ * ‖x − μ‖²/(2σ²) + D(log σ + ½ log 2π). σ is a number, or log σ as a scalar
+ * tensor when it is learned. The constant is kept so the figure is a true
+ * negative log-density in nats (it can be negative).
  */
-export function gaussianNll(logits: tf.Tensor2D, x: tf.Tensor2D, sigma: number): tf.Tensor1D {
+export function gaussianNll(logits: tf.Tensor2D, x: tf.Tensor2D, sigma: number | tf.Scalar): tf.Tensor1D {
   return tf.tidy(() => {
     const d = logits.shape[1];
     const sq = tf.sum(tf.squaredDifference(x, tf.sigmoid(logits)), 1);
-    return tf.add(tf.div(sq, 2 * sigma * sigma), d * (Math.log(sigma) + HALF_LOG_2PI));
+    if (typeof sigma === 'number') return tf.add(tf.div(sq, 2 * sigma * sigma), d * (Math.log(sigma) + HALF_LOG_2PI));
+    const logSigma = sigma;
+    return tf.add(tf.mul(sq, tf.mul(0.5, tf.exp(tf.mul(logSigma, -2)))), tf.mul(d, tf.add(logSigma, HALF_LOG_2PI)));
   });
-}
-
-/** −log p(x|z) per example under the model's likelihood. */
-export function reconstructionNll(cfg: ModelConfig, logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
-  return cfg.likelihood === 'bernoulli' ? bernoulliNll(logits, x) : gaussianNll(logits, x, cfg.sigma);
 }
 
 /** KL(q(z|x) ‖ N(0, I)) per example, summed over latent dims. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { klStandardNormal, reconstructionNll } from '../model/loss.js';
+import { klStandardNormal } from '../model/loss.js';
 import { type VaeModel } from '../model/vae-model.js';
 import { sampleZ } from '../model/sampling.js';
 
@@ -16,7 +16,7 @@ export function gradients(vae: VaeModel, pixels: Float32Array, rows: number, klW
     const { grads } = tf.variableGrads(() => {
       const { mean, logVar } = vae.encode(x);
       const logits = vae.decodeLogits(sampleZ(mean, logVar, seed));
-      rec = tf.keep(tf.sum(reconstructionNll(vae.config, logits, x)));
+      rec = tf.keep(tf.sum(vae.nll(logits, x)));
       kl = tf.keep(tf.sum(klStandardNormal(mean, logVar)));
       return tf.div(tf.add(rec, tf.mul(kl, klWeight)), rows) as tf.Scalar;
     }, vars);

@@ -6,7 +6,8 @@ import { loadDataset } from '../data/load.js';
 import { sameShape, shapeOf, type Dataset } from '../data/dataset.js';
 import { describeIssues } from '../model/config.js';
 import { loadModel } from '../model/folder.js';
-import { createModel, type VaeModel } from '../model/vae-model.js';
+import { createModel } from '../model/architectures.js';
+import { type VaeModel } from '../model/vae-model.js';
 
 /** Continue training a saved model folder. */
 export const ContinueModelSchema = z.object({ kind: z.literal('continue'), dir: z.string().min(1) });

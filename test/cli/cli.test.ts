@@ -155,6 +155,10 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
     [['train', '--out', path.join(work, 'x5'), '--data', '/missing/data'], /--data \/missing\/data: expected/],
     [['train', '--out', modelDir, '--epochs', '1'], /--out: .* already holds a model \(.*latent 2.*\)\. Add --force to replace it\./],
     [['train', '--out', path.join(work, 'x6'), '--frobnicate'], /unknown option '--frobnicate'/],
+    [['train', '--out', path.join(work, 'x7'), '--filters', '8,16'], /--filters sizes the convolutions of a conv model; add --arch conv\./],
+    [['train', '--out', path.join(work, 'x8'), '--learn-sigma'], /--learn-sigma learns the σ of a Gaussian likelihood; add --likelihood gaussian\./],
+    [['train', '--out', path.join(work, 'x9'), '--arch', 'rnn'], /--arch: expected one of mlp, conv, got "rnn"/],
+    [['train', '--out', path.join(work, 'x10'), '--data', dataDir, '--arch', 'conv'], /needs images whose height and width divide by 4, and these are 7×5/],
     [['decode', '--model', modelDir, '--z', '1,2,3', '--out', out], /this model has 2 latent dims/],
     [['decode', '--model', modelDir, '--z', '1,x', '--out', out], /--z: expected a number, got "x"/],
     [['decode', '--model', path.join(work, 'nope'), '--z', '1,2', '--out', out], /is not a model folder/],
@@ -170,7 +174,8 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
   }
-  for (const d of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'never.png']) assert.ok(!existsSync(path.join(work, d)), `${d} was not written`);
+  for (const d of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'never.png'])
+    assert.ok(!existsSync(path.join(work, d)), `${d} was not written`);
 });
 
 test('train --force replaces a model folder and nothing else: user files and files stay byte for byte', async () => {

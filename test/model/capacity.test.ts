@@ -12,7 +12,7 @@ import {
 } from '../../src/model/capacity.js';
 import { type ModelConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_MODEL } from '../../src/contract/defaults.js';
-import { createModel, modelFromLayers } from '../../src/model/vae-model.js';
+import { createModel, modelFromLayers } from '../../src/model/architectures.js';
 import { UserError } from '../../src/contract/errors.js';
 import { setupTf } from '../helpers/tf.js';
 
@@ -29,6 +29,8 @@ test('parameterCount matches the variables of a real VaeModel', () => {
     cfg({}),
     cfg({ height: 4, width: 5, hidden: [16, 8], latentDim: 2 }),
     cfg({ height: 6, width: 7, hidden: [9, 13, 4], latentDim: 5, activation: 'tanh' }),
+    cfg({ arch: 'conv', hidden: [16], latentDim: 2 }),
+    cfg({ arch: 'conv', height: 16, width: 8, channels: 3, filters: [5, 7, 3], hidden: [12, 6], latentDim: 4 }),
   ]) {
     const vae = createModel(c, 1);
     const real = vae.variables().reduce((sum, v) => sum + v.size, 0);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createModel, type VaeModel } from '../../src/model/vae-model.js';
+import { createModel } from '../../src/model/architectures.js';
+import { type VaeModel } from '../../src/model/vae-model.js';
 import { loadModel, saveModel, type Manifest } from '../../src/model/folder.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { decodeZ } from '../../src/latent/ops.js';
@@ -50,6 +51,28 @@ test('a saved model folder reloads and decodes exactly as before', async () => {
   assert.deepEqual(Array.from(loaded), Array.from(before));
   const m = await loadModel(dir);
   assert.deepEqual(m.manifest.config, config);
+  m.vae.dispose();
+  vae.dispose();
+});
+
+test('a conv model with a learned σ saves in the Layers format and reloads with the same weights, σ and decodes', async () => {
+  const conv = { ...config, height: 8, width: 8, channels: 3, arch: 'conv' as const, filters: [4, 6], learnSigma: true };
+  const vae = createModel(conv, 4);
+  const logSigma = vae.variables().at(-1)!;
+  logSigma.assign(tf.scalar(Math.log(0.07)));
+  const dir = path.join(tempDir(), 'conv');
+  await saveModel(dir, vae, manifest(vae));
+  const json = JSON.parse(readFileSync(path.join(dir, 'decoder', 'model.json'), 'utf8'));
+  const layers = (json.modelTopology.model_config ?? json.modelTopology).config.layers.map((l: { class_name: string }) => l.class_name);
+  assert.ok(layers.includes('Conv2DTranspose'), layers.join(','));
+  const z = Float32Array.from([0.3, -1.2, 2, 0.5]);
+  const m = await loadModel(dir);
+  assert.equal(m.vae.config.arch, 'conv');
+  assert.ok(Math.abs(m.vae.config.sigma - 0.07) < 1e-6, `σ ${m.vae.config.sigma}`);
+  assert.equal(m.vae.variables().length, vae.variables().length);
+  assert.deepEqual(Array.from(await decodeZ(m.vae, z)), Array.from(await decodeZ(vae, z)));
+  // A learned σ is trained from where it was saved.
+  assert.ok(Math.abs(Math.exp(m.vae.variables().at(-1)!.dataSync()[0]!) - 0.07) < 1e-6);
   m.vae.dispose();
   vae.dispose();
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { dense } from '../../src/model/dense.js';
 import { bernoulliNll, gaussianNll, klStandardNormal } from '../../src/model/loss.js';
-import { createModel, type VaeModel } from '../../src/model/vae-model.js';
+import { createModel } from '../../src/model/architectures.js';
+import type { VaeModel } from '../../src/model/vae-model.js';
 import { klWeightAt } from '../../src/model/config.js';
 import { ACTIVATIONS, type ModelConfig } from '../../src/contract/shapes.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
@@ -22,6 +23,13 @@ const cfg = (over: Partial<ModelConfig> = {}): ModelConfig => ({
   sigma: 0.1,
   ...over,
 });
+
+/** Both architectures, at sizes small enough to test quickly: the MLP on grey 4×5, the conv model on colour 8×8. */
+const ARCHS: Array<[string, ModelConfig]> = [
+  ['mlp', cfg()],
+  ['conv', cfg({ arch: 'conv', height: 8, width: 8, channels: 3, filters: [4, 6], hidden: [16] })],
+];
+const pixelsOf = (c: ModelConfig) => c.height * c.width * (c.channels ?? 1);
 
 test('the fast dense op matches a stock tfjs Dense layer, values and gradients, for every activation and shape', async () => {
   // The second shape (wide layer, small batch) takes the (W·dzᵀ)ᵀ path for dx.
@@ -122,52 +130,79 @@ test('KL weight follows β and a linear warm-up', () => {
   assert.equal(klWeightAt({ beta: 2, warmupEpochs: 4 }, 9), 2);
 });
 
-test('the training forward pass equals the Layers models, and pixels lie in [0, 1]', async () => {
-  const vae = createModel(cfg(), 5);
-  const x = tf.randomUniform([3, 20], 0, 1, 'float32', 2) as tf.Tensor2D;
-  const [m1, v1] = vae.encoder.predict(x) as tf.Tensor[];
-  const { mean, logVar } = vae.encode(x);
-  assert.ok(maxAbsDiff(await m1!.data(), await mean.data()) < 1e-5);
-  assert.ok(maxAbsDiff(await v1!.data(), await logVar.data()) < 1e-5);
-  const logits = vae.decoder.predict(mean) as tf.Tensor;
-  assert.ok(maxAbsDiff(await logits.data(), await vae.decodeLogits(mean).data()) < 1e-5);
-  const px = await vae.pixels(mean).data();
-  assert.ok(px.every((p) => p >= 0 && p <= 1));
-  // Exactly one sigmoid between logits and pixels.
-  const l = await logits.data();
-  assert.ok(
-    maxAbsDiff(
-      px,
-      Array.from(l, (v) => 1 / (1 + Math.exp(-v))),
-    ) < 1e-6,
+for (const [arch, base] of ARCHS) {
+  test(`${arch}: the training forward pass equals the Layers models, and pixels lie in [0, 1]`, async () => {
+    const vae = createModel(base, 5);
+    const x = tf.randomUniform([3, pixelsOf(base)], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const [m1, v1] = vae.encoder.predict(x) as tf.Tensor[];
+    const { mean, logVar } = vae.encode(x);
+    assert.ok(maxAbsDiff(await m1!.data(), await mean.data()) < 1e-5);
+    assert.ok(maxAbsDiff(await v1!.data(), await logVar.data()) < 1e-5);
+    const logits = vae.decoder.predict(mean) as tf.Tensor;
+    assert.ok(maxAbsDiff(await logits.data(), await vae.decodeLogits(mean).data()) < 1e-5);
+    const px = await vae.pixels(mean).data();
+    assert.equal(px.length, 3 * pixelsOf(base));
+    assert.ok(px.every((p) => p >= 0 && p <= 1));
+    // Exactly one sigmoid between logits and pixels.
+    const l = await logits.data();
+    assert.ok(
+      maxAbsDiff(
+        px,
+        Array.from(l, (v) => 1 / (1 + Math.exp(-v))),
+      ) < 1e-6,
+    );
+    vae.dispose();
+  });
+
+  test(`${arch}: a seed fixes the initial weights`, async () => {
+    const a = createModel(base, 9);
+    const b = createModel(base, 9);
+    const c = createModel(base, 10);
+    const w = async (v: VaeModel) => v.variables()[0]!.data();
+    assert.equal(maxAbsDiff(await w(a), await w(b)), 0);
+    assert.ok(maxAbsDiff(await w(a), await w(c)) > 0);
+    [a, b, c].forEach((v) => v.dispose());
+  });
+
+  test(`${arch}: the model's forward and backward passes leak no tensors`, async () => {
+    const vae = createModel({ ...base, activation: 'tanh' }, 1);
+    const x = tf.randomUniform([4, pixelsOf(base)]) as tf.Tensor2D;
+    await assertNoLeak('encode/decode under tidy', () => tf.tidy(() => void vae.pixels(vae.encode(x).mean)));
+    await assertNoLeak('variableGrads', () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(vae.nll(vae.decodeLogits(vae.encode(x).mean), x)) as tf.Scalar, vae.variables());
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    x.dispose();
+    vae.dispose();
+  });
+}
+
+test('a conv model whose image does not halve once per convolution is refused with a sentence naming a size that does', () => {
+  assert.throws(
+    () => createModel(cfg({ arch: 'conv', height: 10, width: 10, filters: [8, 8] })),
+    /needs images whose height and width divide by 4, and these are 10×10; choose an image size such as 28/,
   );
-  vae.dispose();
 });
 
-test('a seed fixes the initial weights', async () => {
-  const a = createModel(cfg(), 9);
-  const b = createModel(cfg(), 9);
-  const c = createModel(cfg(), 10);
-  const w = async (v: VaeModel) => v.variables()[0]!.data();
-  assert.equal(maxAbsDiff(await w(a), await w(b)), 0);
-  assert.ok(maxAbsDiff(await w(a), await w(c)) > 0);
-  [a, b, c].forEach((v) => v.dispose());
+test('a learned σ is a trained variable: its gradient moves it toward the residual, and the configuration reports it', async () => {
+  const vae = createModel(cfg({ likelihood: 'gaussian', sigma: 1, learnSigma: true }), 3);
+  const fixed = createModel(cfg({ likelihood: 'gaussian', sigma: 1 }), 3);
+  assert.equal(vae.variables().length, fixed.variables().length + 1);
+  const logSigma = vae.variables().at(-1)!;
+  const x = tf.randomUniform([8, 20], 0, 1, 'float32', 4) as tf.Tensor2D;
+  // Pixels lie in [0, 1], so the residual is far below σ = 1: the NLL falls as σ shrinks.
+  const { value, grads } = tf.variableGrads(() => tf.mean(vae.nll(vae.decodeLogits(vae.encode(x).mean), x)) as tf.Scalar, [logSigma]);
+  assert.ok(grads[logSigma.name]!.dataSync()[0]! > 0);
+  logSigma.assign(tf.scalar(Math.log(0.25)));
+  assert.ok(Math.abs(vae.config.sigma - 0.25) < 1e-6);
+  assert.equal(fixed.config.sigma, 1);
+  tf.dispose([x, value, ...Object.values(grads)]);
+  vae.dispose();
+  fixed.dispose();
 });
 
 test('invalid configurations are refused with the field named', () => {
   assert.throws(() => createModel(cfg({ latentDim: 257 })), /latentDim: latent dim must be at most 256/);
   assert.throws(() => createModel(cfg({ hidden: [] })), /hidden: give at least one hidden layer/);
   assert.throws(() => createModel(cfg({ sigma: 0 })), /σ must be positive/);
-});
-
-test("the model's forward and backward passes leak no tensors", async () => {
-  const vae = createModel(cfg({ activation: 'tanh' }), 1);
-  const x = tf.randomUniform([4, 20]) as tf.Tensor2D;
-  await assertNoLeak('encode/decode under tidy', () => tf.tidy(() => void vae.pixels(vae.encode(x).mean)));
-  await assertNoLeak('variableGrads', () => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(bernoulliNll(vae.decodeLogits(vae.encode(x).mean), x)) as tf.Scalar, vae.variables());
-    tf.dispose([value, ...Object.values(grads)]);
-  });
-  x.dispose();
-  vae.dispose();
 });

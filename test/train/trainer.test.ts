@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { createModel } from '../../src/model/vae-model.js';
+import { createModel } from '../../src/model/architectures.js';
 import { loadModel, readManifest } from '../../src/model/folder.js';
 import { type TrainConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';

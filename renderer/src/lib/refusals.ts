@@ -13,8 +13,3 @@ export function replaceQuestion(message: string): string {
   const m = /^(.+) already holds a model \((.+)\)\.$/s.exec(message);
   return m ? `Replace the model in ${m[1]} (${m[2]})?` : `${message} Replace it?`;
 }
-
-/** How a model is named in questions: the engine names it the same way. */
-export function describeModel(dataset: string, latentDim: number, hidden: number[], epochs: number): string {
-  return `${dataset}, latent ${latentDim}, hidden ${hidden.join('-')}, ${epochs} epoch${epochs === 1 ? '' : 's'}`;
-}

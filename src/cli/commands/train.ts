@@ -7,8 +7,9 @@ import { parseDataArg } from '../../data/load.js';
 import { loadedFromCache, skippedFiles } from '../../data/dataset.js';
 import type { DataSpec } from '../../contract/shapes.js';
 import { describeIssues } from '../../model/config.js';
-import { ACTIVATIONS } from '../../contract/shapes.js';
+import { ACTIVATIONS, ARCHITECTURES, type Architecture } from '../../contract/shapes.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../contract/defaults.js';
+import { DEFAULT_FILTERS } from '../../model/conv-geometry.js';
 import { prepareTraining, TrainRequestSchema, type TrainRequest } from '../../train/prepare.js';
 import { TrainingJob } from '../../train/training-job.js';
 import { initBackend } from '../../engine/backend.js';
@@ -28,8 +29,11 @@ interface TrainOpts {
   latent: number;
   hidden: number[];
   activation: (typeof ACTIVATIONS)[number];
+  arch: Architecture;
+  filters?: number[];
   likelihood: 'bernoulli' | 'gaussian';
   sigma: number;
+  learnSigma?: boolean;
   epochs: number;
   batch: number;
   lr: number;
@@ -73,6 +77,9 @@ function imageOptions(data: DataSpec, o: TrainOpts): DataSpec {
 
 /** Builds and validates the request; every problem is reported with the flag that caused it. */
 export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainRequest> {
+  if (o.filters && o.arch !== 'conv') throw new UserError('BAD_CONFIG', '--filters sizes the convolutions of a conv model; add --arch conv.');
+  if (o.learnSigma && o.likelihood !== 'gaussian')
+    throw new UserError('BAD_CONFIG', '--learn-sigma learns the σ of a Gaussian likelihood; add --likelihood gaussian.');
   const out = path.resolve(o.out);
   // --force replaces a model folder and nothing else; continuing a model in place needs no --force.
   const continuingInPlace = o.from !== undefined && path.resolve(o.from) === out;
@@ -87,7 +94,16 @@ export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainReques
     data: imageOptions(parseDataArg(o.data, o.labels), o),
     model: o.from
       ? { kind: 'continue' as const, dir: path.resolve(o.from) }
-      : { kind: 'new' as const, latentDim: o.latent, hidden: o.hidden, activation: o.activation, likelihood: o.likelihood, sigma: o.sigma },
+      : {
+          kind: 'new' as const,
+          latentDim: o.latent,
+          hidden: o.hidden,
+          activation: o.activation,
+          ...(o.arch === 'conv' ? { arch: o.arch, ...(o.filters ? { filters: o.filters } : {}) } : {}),
+          likelihood: o.likelihood,
+          sigma: o.sigma,
+          ...(o.learnSigma ? { learnSigma: true } : {}),
+        },
     training: {
       epochs: o.epochs,
       batchSize: o.batch,
@@ -129,8 +145,20 @@ export function registerTrain(program: Command): void {
     .option('--latent <n>', `latent dimensions (1-${LIMITS.latentDim})`, intOption('--latent'), DEFAULT_MODEL.latentDim)
     .option('--hidden <sizes>', 'hidden layer sizes, comma separated', numberListOption('--hidden', true), DEFAULT_MODEL.hidden)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choiceOption('--activation', ACTIVATIONS), DEFAULT_MODEL.activation)
-    .option('--likelihood <name>', 'bernoulli or gaussian', choiceOption('--likelihood', ['bernoulli', 'gaussian'] as const), DEFAULT_MODEL.likelihood)
-    .option('--sigma <s>', 'σ of the Gaussian likelihood', numberOption('--sigma'), DEFAULT_MODEL.sigma)
+    .option('--arch <name>', 'mlp (dense layers) or conv (strided convolutions, then the --hidden dense layers)', choiceOption('--arch', ARCHITECTURES), 'mlp')
+    .option(
+      '--filters <sizes>',
+      `filters of each stride-2 convolution of a conv model, comma separated (default ${DEFAULT_FILTERS.join(',')})`,
+      numberListOption('--filters', true),
+    )
+    .option(
+      '--likelihood <name>',
+      'bernoulli (images near black and white) or gaussian',
+      choiceOption('--likelihood', ['bernoulli', 'gaussian'] as const),
+      DEFAULT_MODEL.likelihood,
+    )
+    .option('--sigma <s>', 'σ of the Gaussian likelihood (where learning starts with --learn-sigma)', numberOption('--sigma'), DEFAULT_MODEL.sigma)
+    .option('--learn-sigma', 'learn the Gaussian σ with the weights')
     .option('--epochs <n>', 'epochs to train', intOption('--epochs'), DEFAULT_TRAIN.epochs)
     .option('--batch <n>', 'batch size', intOption('--batch'), DEFAULT_TRAIN.batchSize)
     .option('--lr <rate>', 'Adam learning rate', numberOption('--lr'), DEFAULT_TRAIN.learningRate)

@@ -3,7 +3,7 @@ import type { Session } from '../../contract/schemas.js';
 import type { ModelConfig } from '../../contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../contract/defaults.js';
 import { loadDataset } from '../../data/load.js';
-import { createModel } from '../../model/vae-model.js';
+import { createModel } from '../../model/architectures.js';
 import { TrainingJob } from '../../train/training-job.js';
 import { UserError } from '../../contract/errors.js';
 import type { Handlers, Serial } from './types.js';

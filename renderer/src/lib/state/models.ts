@@ -1,7 +1,8 @@
 import type { Input } from '../../../../src/contract/index.js';
 import type { Session } from '../../../../src/contract/schemas.js';
 import type { PathPicker, PathRequest } from '../api.js';
-import { describeModel, refused, replaceQuestion } from '../refusals.js';
+import { refused, replaceQuestion } from '../refusals.js';
+import { describeModel } from '../../../../src/contract/describe.js';
 import type { Calls } from './calls.js';
 import type { ConfirmState } from './confirm.svelte.js';
 import type { Notices } from './notices.svelte.js';
@@ -163,7 +164,7 @@ export class ModelActions {
   #discardQuestion(refusal: string): string {
     const { model: m, dataset, unsaved, recovery, history } = this.#d.session;
     if (unsaved && m && dataset) {
-      return `Discard the unsaved model (${describeModel(dataset.name, m.latentDim, m.hidden, history.length)})? Its training will be lost.`;
+      return `Discard the unsaved model (${describeModel(dataset.name, m, history.length)})? Its training will be lost.`;
     }
     if (recovery) return `Discard the model from your last session (${recovery.description})? Its training will be lost.`;
     return `${refusal} Discard it? Its training will be lost.`;

@@ -2,7 +2,10 @@ import type { Input, Output } from '../../../../src/contract/index.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
 import { type Session } from '../../../../src/contract/schemas.js';
 import { LIMITS } from '../../../../src/contract/limits.js';
-import { ModelConfigSchema, TrainConfigSchema } from '../../../../src/contract/shapes.js';
+import { ModelConfigSchema, TrainConfigSchema, type Architecture } from '../../../../src/contract/shapes.js';
+
+/** The conv model's filters when the form starts: the Keras VAE example's. */
+const DEFAULT_FILTERS = '32,64';
 
 export type Source = 'mnist' | 'fashion' | 'folder' | 'files' | 'images';
 
@@ -19,11 +22,15 @@ export interface FormValues {
   /** Side of the square the images are resized to; empty lets the loader decide. */
   imageSize: string;
   imageChannels: ImageChannels;
+  arch: Architecture;
+  /** Filters of each stride-2 convolution, comma separated; a conv model's only. */
+  filters: string;
   latent: string;
   hidden: string;
   activation: 'relu' | 'tanh' | 'elu' | 'sigmoid';
   likelihood: 'bernoulli' | 'gaussian';
   sigma: string;
+  learnSigma: boolean;
   beta: string;
   warmup: string;
   epochs: string;
@@ -52,11 +59,14 @@ const DEFAULTS: FormValues = {
   imageFolder: '',
   imageSize: '',
   imageChannels: 'auto',
+  arch: 'mlp',
+  filters: DEFAULT_FILTERS,
   latent: String(DEFAULT_MODEL.latentDim),
   hidden: DEFAULT_MODEL.hidden.join(','),
   activation: DEFAULT_MODEL.activation,
   likelihood: DEFAULT_MODEL.likelihood,
   sigma: String(DEFAULT_MODEL.sigma),
+  learnSigma: false,
   beta: String(DEFAULT_TRAIN.beta),
   warmup: String(DEFAULT_TRAIN.warmupEpochs),
   epochs: String(DEFAULT_TRAIN.epochs),
@@ -110,6 +120,12 @@ export class TrainingForm {
     hidden: list(this.#values.hidden).some((v) => !Number.isInteger(v))
       ? ({ error: 'whole numbers, comma separated (e.g. 512,256)' } as Parsed<number[]>)
       : check(m.hidden, list(this.#values.hidden)),
+    filters:
+      this.#values.arch !== 'conv'
+        ? ({ value: undefined } as Parsed<number[] | undefined>)
+        : list(this.#values.filters).some((v) => !Number.isInteger(v))
+          ? ({ error: 'whole numbers, comma separated (e.g. 32,64)' } as Parsed<number[] | undefined>)
+          : check(m.filters, list(this.#values.filters)),
     sigma: check(m.sigma, num(this.#values.sigma)),
     beta: check(t.beta, num(this.#values.beta)),
     warmupEpochs: check(t.warmupEpochs, num(this.#values.warmup)),
@@ -158,6 +174,9 @@ export class TrainingForm {
       activation: model.activation,
       likelihood: model.likelihood,
       sigma: String(model.sigma),
+      learnSigma: model.learnSigma === true,
+      arch: model.arch ?? 'mlp',
+      filters: model.arch === 'conv' ? (model.filters ?? [32, 64]).join(',') : this.#values.filters,
     };
     if (training) {
       Object.assign(v, {
@@ -212,7 +231,15 @@ export class TrainingForm {
     const v = this.#values;
     return {
       data: this.#dataSpec(),
-      model: { latentDim: f.latentDim.value!, hidden: f.hidden.value!, activation: v.activation, likelihood: v.likelihood, sigma: f.sigma.value! },
+      model: {
+        latentDim: f.latentDim.value!,
+        hidden: f.hidden.value!,
+        activation: v.activation,
+        ...(v.arch === 'conv' ? { arch: 'conv' as const, filters: f.filters.value! } : {}),
+        likelihood: v.likelihood,
+        sigma: f.sigma.value!,
+        ...(v.likelihood === 'gaussian' && v.learnSigma ? { learnSigma: true } : {}),
+      },
       training: {
         epochs: f.epochs.value!,
         batchSize: f.batchSize.value!,

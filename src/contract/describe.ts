@@ -1,0 +1,21 @@
+import type { ModelConfig } from './shapes.js';
+
+// How a model is named to people, the same in the engine's sentences, the
+// window's questions and its header.
+
+/** The layers in a few words: "hidden 512" for an MLP, "conv 32-64, hidden 256" for a conv model. */
+export function describeLayers(c: Pick<ModelConfig, 'arch' | 'filters' | 'hidden'>): string {
+  const dense = `hidden ${c.hidden.join('-')}`;
+  return c.arch === 'conv' ? `conv ${(c.filters ?? [32, 64]).join('-')}, ${dense}` : dense;
+}
+
+/** The likelihood in a few words: "bernoulli", "gaussian σ 0.1", "gaussian σ 0.071 (learned)". */
+export function describeLikelihood(c: Pick<ModelConfig, 'likelihood' | 'sigma' | 'learnSigma'>): string {
+  if (c.likelihood === 'bernoulli') return 'bernoulli';
+  return `gaussian σ ${Number(c.sigma.toPrecision(2))}${c.learnSigma ? ' (learned)' : ''}`;
+}
+
+/** A model as questions and refusals name it: "MNIST, latent 3, hidden 512, 2 epochs". */
+export function describeModel(dataset: string, c: Pick<ModelConfig, 'latentDim' | 'arch' | 'filters' | 'hidden'>, epochs: number): string {
+  return `${dataset}, latent ${c.latentDim}, ${describeLayers(c)}, ${epochs} epoch${epochs === 1 ? '' : 's'}`;
+}
