@@ -91,10 +91,10 @@ export class LoadBar {
   private readonly bar: cliProgress.SingleBar | null;
   private active = false;
 
-  constructor(stream: NodeJS.WriteStream = process.stderr) {
+  constructor(stream: NodeJS.WriteStream = process.stderr, what = 'decoding images') {
     this.bar = stream.isTTY
       ? new cliProgress.SingleBar(
-          { stream, format: 'decoding images |{bar}| {value}/{total} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+          { stream, format: `${what} |{bar}| {value}/{total} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
           cliProgress.Presets.shades_classic,
         )
       : null;

@@ -5,11 +5,15 @@ import { LIMITS } from './limits.js';
 // and training code take their types from here.
 
 /** Where a dataset comes from. Serialisable, so it can cross to a worker and into a manifest. */
+const Binarize = {
+  /** Grey IDX data only: training batches binarised afresh as they are drawn (each pixel 1 with its intensity's probability), the test set once with a fixed seed. */
+  binarize: z.literal('dynamic').optional(),
+};
 export const DataSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mnist') }),
-  z.object({ kind: z.literal('fashion'), dir: z.string().optional() }),
-  z.object({ kind: z.literal('folder'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('files'), images: z.string().min(1), labels: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('mnist'), ...Binarize }),
+  z.object({ kind: z.literal('fashion'), dir: z.string().optional(), ...Binarize }),
+  z.object({ kind: z.literal('folder'), path: z.string().min(1), ...Binarize }),
+  z.object({ kind: z.literal('files'), images: z.string().min(1), labels: z.string().min(1).optional(), ...Binarize }),
   /** A folder of image files (PNG, JPEG, …); class subfolders give labels. size and channels are resolved at load when absent. */
   z.object({
     kind: z.literal('images'),

@@ -5,6 +5,7 @@ import { UserError } from '../contract/errors.js';
 import { readIdxFile, toImages, toLabels } from './idx.js';
 import { requireFolder, requireRegularFile } from './file-kind.js';
 import { loadImageFolder } from './image-folder.js';
+import { applyBinarization } from './binarize.js';
 import { noteLoad, pixelsPerImage, type Dataset, type ImageSet } from './dataset.js';
 import type { DataSpec } from '../contract/shapes.js';
 import { packageDir } from '../util/asar.js';
@@ -104,6 +105,10 @@ function splitTail(set: ImageSet): { train: ImageSet; test: ImageSet } {
  * before anything is read.
  */
 export async function loadDataset(spec: DataSpec, opts: LoadOptions = {}): Promise<Dataset> {
+  return applyBinarization(await loadSource(spec, opts));
+}
+
+async function loadSource(spec: DataSpec, opts: LoadOptions): Promise<Dataset> {
   switch (spec.kind) {
     case 'mnist':
       return loadStandardFolder(builtInMnistDir(), 'MNIST', spec, DIGITS, opts);

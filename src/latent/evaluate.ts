@@ -42,7 +42,12 @@ export async function evaluateElbo(vae: VaeModel, set: ImageSet, opts: { batchSi
  * nats per image: −mean over x of log (1/k Σᵢ p(x|zᵢ)p(zᵢ)/q(zᵢ|x)). k = 1 is
  * the −ELBO; larger k tightens it.
  */
-export async function evaluateIwae(vae: VaeModel, set: ImageSet, k: number, opts: { seed?: number; limit?: number } = {}): Promise<number> {
+export async function evaluateIwae(
+  vae: VaeModel,
+  set: ImageSet,
+  k: number,
+  opts: { seed?: number; limit?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<number> {
   const rng = new Rng(opts.seed ?? 4321);
   const n = Math.min(set.count, opts.limit ?? set.count);
   // Bound the activations: k·b rows of pixels at a time.
@@ -65,6 +70,7 @@ export async function evaluateIwae(vae: VaeModel, set: ImageSet, k: number, opts
     });
     total += (await sum.data())[0]!;
     sum.dispose();
+    opts.onProgress?.(e, n);
     await new Promise((r) => setImmediate(r));
   }
   return total / n;

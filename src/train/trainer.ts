@@ -1,6 +1,7 @@
 import { UserError } from '../contract/errors.js';
 import type { BatchProgress } from '../contract/shapes.js';
 import { Rng } from '../util/rng.js';
+import { binarizeInPlace, isBinarized } from '../data/binarize.js';
 import { gatherPixels, headOf, pixelsPerImage, sameShape, shapeOf, type Dataset } from '../data/dataset.js';
 import { klWeightAt } from '../model/config.js';
 import { type TrainConfig } from '../contract/shapes.js';
@@ -88,6 +89,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const batchCount = Math.ceil(n / config.batchSize);
   const order = new Uint32Array(n);
   const xBuf = new Float32Array(config.batchSize * d);
+  const binarize = isBinarized(dataset);
   const interval = opts.progressIntervalMs ?? 100;
   const runStart = performance.now();
   let pausedMs = 0;
@@ -118,6 +120,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const start = b * config.batchSize;
         const rows = Math.min(config.batchSize, n - start);
         const x = gatherPixels(trainSet, order.subarray(start, start + rows), xBuf.subarray(0, rows * d));
+        if (binarize) binarizeInPlace(x, rng);
         klWeight = klWeightAt(config, epoch - 1 + b / batchCount);
         const [rec, kl] = stepper.step(x, rows, klWeight, rng.seed());
         const total = rec + kl;

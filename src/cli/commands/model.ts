@@ -8,7 +8,9 @@ import type { Dataset, ImageSet } from '../../data/dataset.js';
 import { loadModel, type SavedModel } from '../../model/folder.js';
 import { evaluateElbo, evaluateIwae } from '../../latent/evaluate.js';
 import { pixelsPerImage, sameShape, shapeOf, subset } from '../../data/dataset.js';
-import { bitsPerDim } from '../../contract/figures.js';
+import { bitsPerDim, publishedBinarizedMnist } from '../../contract/figures.js';
+import { isBinarized } from '../../data/binarize.js';
+import { LoadBar } from '../progress.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { encodePng, gridImage } from '../../io/png.js';
 import { encodedToCsv } from '../../io/csv.js';
@@ -44,36 +46,58 @@ export function registerModelCommands(program: Command): void {
     .description('test-set −ELBO, reconstruction and KL in nats; the IWAE bound with --iwae K')
     .requiredOption('--model <dir>', 'model folder')
     .option('--data <source>', 'evaluate on other data of the same image size')
-    .option('--iwae <k>', 'importance samples for the IWAE bound', intOption('--iwae'))
+    .option('--iwae <k>', 'importance samples for the IWAE bound (1-5000), computed in batches with progress', intOption('--iwae'))
+    .option('--limit <n>', 'evaluate on the first N test images only', intOption('--limit'))
     .option('--json', 'print one JSON object')
-    .action(async (o: { model: string; data?: string; iwae?: number; json?: boolean }) => {
+    .action(async (o: { model: string; data?: string; iwae?: number; limit?: number; json?: boolean }) => {
       if (o.iwae !== undefined && (o.iwae < 1 || o.iwae > 5000)) throw new UserError('BAD_CONFIG', '--iwae: K must be from 1 to 5000.');
+      if (o.limit !== undefined && o.limit < 1) throw new UserError('BAD_CONFIG', '--limit: evaluate at least one image.');
       const { model, backend } = await open(o.model);
       const ds = await dataFor(model, o.data);
-      const elbo = await evaluateElbo(model.vae, ds.test);
-      const iwae = o.iwae !== undefined ? await evaluateIwae(model.vae, ds.test, o.iwae) : undefined;
-      const dims = pixelsPerImage(ds.test);
+      const n = Math.min(ds.test.count, o.limit ?? ds.test.count);
+      const test =
+        n < ds.test.count
+          ? subset(
+              ds.test,
+              Array.from({ length: n }, (_, i) => i),
+            )
+          : ds.test;
+      const elbo = await evaluateElbo(model.vae, test);
+      let iwae: number | undefined;
+      if (o.iwae !== undefined) {
+        const bar = new LoadBar(process.stderr, `IWAE k=${o.iwae}`);
+        try {
+          iwae = await evaluateIwae(model.vae, test, o.iwae, { onProgress: bar.onProgress });
+        } finally {
+          bar.stop();
+        }
+      }
+      const dims = pixelsPerImage(test);
+      const published = isBinarized(ds) && ds.spec.kind === 'mnist' ? publishedBinarizedMnist() : undefined;
       const result = {
         dataset: ds.name,
-        images: ds.test.count,
+        images: test.count,
         negElbo: elbo.total,
         negElboBitsPerDim: bitsPerDim(elbo.total, dims),
         recon: elbo.recon,
         kl: elbo.kl,
         ...(iwae !== undefined ? { iwae, iwaeK: o.iwae, iwaeBitsPerDim: bitsPerDim(iwae, dims) } : {}),
+        ...(published ? { published } : {}),
         backend,
       };
       if (o.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
-      } else {
-        process.stdout.write(
-          `${ds.name} test set, ${ds.test.count} images [${backend}]\n` +
-            `  −ELBO          ${elbo.total.toFixed(2)} nats (${bitsPerDim(elbo.total, dims).toFixed(4)} bits per dimension)\n  reconstruction ${elbo.recon.toFixed(2)} nats\n  KL             ${elbo.kl.toFixed(2)} nats\n` +
-            (iwae !== undefined
-              ? `  IWAE (k=${o.iwae})   ${iwae.toFixed(2)} nats, ${bitsPerDim(iwae, dims).toFixed(4)} bits per dimension (estimate of −log p(x))\n`
-              : ''),
-        );
+        return;
       }
+      const of = test.count < ds.test.count ? `the first ${test.count} of ${ds.test.count}` : `${test.count}`;
+      process.stdout.write(
+        `${ds.name} test set, ${of} images [${backend}]\n` +
+          `  −ELBO          ${elbo.total.toFixed(2)} nats (${bitsPerDim(elbo.total, dims).toFixed(4)} bits per dimension)\n  reconstruction ${elbo.recon.toFixed(2)} nats\n  KL             ${elbo.kl.toFixed(2)} nats\n` +
+          (iwae !== undefined
+            ? `  IWAE (k=${o.iwae})   ${iwae.toFixed(2)} nats, ${bitsPerDim(iwae, dims).toFixed(4)} bits per dimension (estimate of −log p(x))\n`
+            : '') +
+          (published ? `  (${published})\n` : ''),
+      );
     });
 
   program

@@ -24,6 +24,7 @@ interface TrainOpts {
   channels?: 1 | 3;
   labelsCsv?: string;
   labelColumn?: string;
+  binarize?: boolean;
   from?: string;
   force?: boolean;
   latent: number;
@@ -75,6 +76,15 @@ function imageOptions(data: DataSpec, o: TrainOpts): DataSpec {
   };
 }
 
+/** Marks grey IDX data for dynamic binarisation with --binarize. */
+function binarizeOption(data: DataSpec, o: TrainOpts): DataSpec {
+  if (!o.binarize) return data;
+  if (data.kind === 'images') {
+    throw new UserError('BAD_CONFIG', `--binarize applies to grey IDX data (mnist, fashion, an IDX folder or file); --data ${o.data} is a folder of images.`);
+  }
+  return { ...data, binarize: 'dynamic' };
+}
+
 /** Builds and validates the request; every problem is reported with the flag that caused it. */
 export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainRequest> {
   if (o.filters && o.arch !== 'conv') throw new UserError('BAD_CONFIG', '--filters sizes the convolutions of a conv model; add --arch conv.');
@@ -91,7 +101,7 @@ export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainReques
     throw err;
   }
   const request = {
-    data: imageOptions(parseDataArg(o.data, o.labels), o),
+    data: binarizeOption(imageOptions(parseDataArg(o.data, o.labels), o), o),
     model: o.from
       ? { kind: 'continue' as const, dir: path.resolve(o.from) }
       : {
@@ -140,6 +150,7 @@ export function registerTrain(program: Command): void {
     .option('--labels <file>', 'IDX label file to go with an IDX image file')
     .option('--labels-csv <file>', 'CSV giving the class of each file of an image folder: a "file" column of relative paths, then the labels')
     .option('--label-column <name>', 'the --labels-csv column that holds the class (default: the column after "file")')
+    .option('--binarize', 'binarise grey IDX data dynamically: each training batch drawn afresh, the test set once (the standard for MNIST likelihoods)')
     .option('--from <dir>', 'continue training a saved model')
     .option('--force', 'replace the model in --out (a folder of anything else is never replaced)')
     .option('--latent <n>', `latent dimensions (1-${LIMITS.latentDim})`, intOption('--latent'), DEFAULT_MODEL.latentDim)

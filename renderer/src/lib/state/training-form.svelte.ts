@@ -22,6 +22,8 @@ export interface FormValues {
   /** Side of the square the images are resized to; empty lets the loader decide. */
   imageSize: string;
   imageChannels: ImageChannels;
+  /** Grey IDX data drawn as black and white afresh for every batch. */
+  binarize: boolean;
   arch: Architecture;
   /** Filters of each stride-2 convolution, comma separated; a conv model's only. */
   filters: string;
@@ -59,6 +61,7 @@ const DEFAULTS: FormValues = {
   imageFolder: '',
   imageSize: '',
   imageChannels: 'auto',
+  binarize: false,
   arch: 'mlp',
   filters: DEFAULT_FILTERS,
   latent: String(DEFAULT_MODEL.latentDim),
@@ -189,6 +192,7 @@ export class TrainingForm {
         limit: String(training.limit),
       });
     }
+    v.binarize = data.kind !== 'images' && data.binarize === 'dynamic';
     if (data.kind === 'folder') v.folder = data.path;
     if (data.kind === 'files') {
       v.imagesFile = data.images;
@@ -205,11 +209,12 @@ export class TrainingForm {
   /** The data the form names, as the contract's spec; only the settings given are sent. */
   #dataSpec(): Input<'startTraining'>['data'] {
     const v = this.#values;
+    const binarize = v.binarize ? { binarize: 'dynamic' as const } : {};
     switch (v.source) {
       case 'folder':
-        return { kind: 'folder', path: v.folder.trim() };
+        return { kind: 'folder', path: v.folder.trim(), ...binarize };
       case 'files':
-        return { kind: 'files', images: v.imagesFile.trim(), ...(v.labelsFile.trim() ? { labels: v.labelsFile.trim() } : {}) };
+        return { kind: 'files', images: v.imagesFile.trim(), ...(v.labelsFile.trim() ? { labels: v.labelsFile.trim() } : {}), ...binarize };
       case 'images': {
         const size = this.imageSize.value;
         return {
@@ -220,7 +225,7 @@ export class TrainingForm {
         };
       }
       default:
-        return { kind: v.source };
+        return { kind: v.source, ...binarize };
     }
   }
 
