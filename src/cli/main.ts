@@ -4,6 +4,7 @@ import { registerTrain } from './commands/train.js';
 import { registerModelCommands } from './commands/model.js';
 import { registerServe } from './commands/serve.js';
 import { registerExploreCommands } from './commands/explore.js';
+import { registerImport } from './commands/import.js';
 
 /** The `latent-explorer` command line. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTrain(program);
   registerModelCommands(program);
   registerExploreCommands(program);
+  registerImport(program);
   registerServe(program);
   for (const c of program.commands) c.exitOverride();
   try {

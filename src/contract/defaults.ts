@@ -1,8 +1,8 @@
-import type { ModelConfig, TrainConfig } from './shapes.js';
+import type { NativeConfig, TrainConfig } from './shapes.js';
 
 // The one set of defaults: the engine, the command line and the form all start from these.
 
-export const DEFAULT_MODEL: Omit<ModelConfig, 'height' | 'width'> = {
+export const DEFAULT_MODEL: Omit<NativeConfig, 'height' | 'width'> = {
   latentDim: 3,
   hidden: [512],
   activation: 'relu',

@@ -3,8 +3,9 @@ import type { ModelConfig } from './shapes.js';
 // How a model is named to people, the same in the engine's sentences, the
 // window's questions and its header.
 
-/** The layers in a few words: "hidden 512" for an MLP, "conv 32-64, hidden 256" for a conv model. */
-export function describeLayers(c: Pick<ModelConfig, 'arch' | 'filters' | 'hidden'>): string {
+/** The layers in a few words: "hidden 512" for an MLP, "conv 32-64, hidden 256" for a conv model, "imported" for one trained elsewhere. */
+export function describeLayers(c: ModelConfig): string {
+  if (c.arch === 'imported') return 'imported';
   const dense = `hidden ${c.hidden.join('-')}`;
   return c.arch === 'conv' ? `conv ${(c.filters ?? [32, 64]).join('-')}, ${dense}` : dense;
 }
@@ -16,6 +17,6 @@ export function describeLikelihood(c: Pick<ModelConfig, 'likelihood' | 'sigma' |
 }
 
 /** A model as questions and refusals name it: "MNIST, latent 3, hidden 512, 2 epochs". */
-export function describeModel(dataset: string, c: Pick<ModelConfig, 'latentDim' | 'arch' | 'filters' | 'hidden'>, epochs: number): string {
+export function describeModel(dataset: string, c: ModelConfig, epochs: number): string {
   return `${dataset}, latent ${c.latentDim}, ${describeLayers(c)}, ${epochs} epoch${epochs === 1 ? '' : 's'}`;
 }

@@ -34,18 +34,29 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export const ARCHITECTURES = ['mlp', 'conv'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
-/**
- * The architecture of a VAE: encoder and decoder mirrored, dense (mlp) or
- * convolutional (conv: one stride-2 convolution per entry of `filters`, then
- * the dense `hidden` layers). `height` and `width` are the image size the
- * model was built for.
- */
-export const ModelConfigSchema = z.object({
+/** What every model's configuration holds: the image it takes, the latent size and the likelihood. */
+const ModelBase = {
   height: z.number().int().min(1).max(4096),
   width: z.number().int().min(1).max(4096),
   /** Values per pixel: 1 (grey, and absent in older manifests) or 3 (RGB). */
   channels: z.number().int().min(1).max(4).optional(),
   latentDim: z.number().int().min(1, 'latent dim must be at least 1').max(LIMITS.latentDim, `latent dim must be at most ${LIMITS.latentDim}`),
+  /** Bernoulli: cross-entropy with logits. Gaussian: normal with mean sigmoid(logits) and standard deviation σ. */
+  likelihood: z.enum(['bernoulli', 'gaussian']),
+  /** σ of the Gaussian likelihood (ignored for Bernoulli): fixed, or where learning starts and, in a saved model, what it learned. */
+  sigma: z.number().gt(0, 'σ must be positive').max(10),
+  /** Learn σ with the weights (one σ shared by every pixel). */
+  learnSigma: z.boolean().optional(),
+};
+
+/**
+ * A model built here: encoder and decoder mirrored, dense (mlp) or
+ * convolutional (conv: one stride-2 convolution per entry of `filters`, then
+ * the dense `hidden` layers). `height` and `width` are the image size the
+ * model was built for.
+ */
+export const NativeConfigSchema = z.object({
+  ...ModelBase,
   hidden: z
     .array(z.number().int().min(1, 'a hidden layer needs at least one unit').max(8192, 'a hidden layer has at most 8192 units'))
     .min(1, 'give at least one hidden layer')
@@ -59,14 +70,38 @@ export const ModelConfigSchema = z.object({
     .min(1, 'give at least one convolution')
     .max(5, 'at most 5 convolutions')
     .optional(),
-  /** Bernoulli: cross-entropy with logits. Gaussian: normal with mean sigmoid(logits) and standard deviation σ. */
-  likelihood: z.enum(['bernoulli', 'gaussian']),
-  /** σ of the Gaussian likelihood (ignored for Bernoulli): fixed, or where learning starts and, in a saved model, what it learned. */
-  sigma: z.number().gt(0, 'σ must be positive').max(10),
-  /** Learn σ with the weights (one σ shared by every pixel). */
-  learnSigma: z.boolean().optional(),
 });
+export type NativeConfig = z.infer<typeof NativeConfigSchema>;
+
+/** How an imported encoder gives q(z|x): two outputs, one output [mean | log-variance], or Keras' three (mean, log-variance, z). */
+export const ENCODER_LAYOUTS = ['pair', 'concat', 'keras'] as const;
+export type EncoderLayout = (typeof ENCODER_LAYOUTS)[number];
+
+/** A model trained elsewhere: any Layers encoder and decoder, with how to read them. */
+export const ImportedConfigSchema = z.object({
+  ...ModelBase,
+  arch: z.literal('imported'),
+  imported: z.object({
+    encoderOutputs: z.enum(ENCODER_LAYOUTS),
+    /** Which outputs are the mean and the log-variance ('pair' and 'keras'; 0 and 1 for 'concat', its halves). */
+    mean: z.number().int().min(0).max(2),
+    logVar: z.number().int().min(0).max(2),
+    /** What the decoder's output is: logits, or probabilities (a sigmoid already applied). */
+    decoderOutput: z.enum(['logits', 'probabilities']),
+    /** Parameters of the two networks, checked when the model is opened. */
+    parameters: z.number().int().min(0),
+  }),
+});
+export type ImportedConfig = z.infer<typeof ImportedConfigSchema>;
+
+/** Any model's configuration. */
+export const ModelConfigSchema = z.union([NativeConfigSchema, ImportedConfigSchema]);
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+/** Whether a configuration is of a model built here (mlp or conv). */
+export function isNative(c: ModelConfig): c is NativeConfig {
+  return c.arch !== 'imported';
+}
 
 /** How to train: optimiser, batch, epochs, KL weighting, seed. */
 export const TrainConfigSchema = z.object({
@@ -104,7 +139,7 @@ export const EpochRecordSchema = z.object({
 export type EpochRecord = z.infer<typeof EpochRecordSchema>;
 
 /** A new model's architecture; the image size comes from the data. */
-export const NewModelSchema = ModelConfigSchema.omit({ height: true, width: true, channels: true }).extend({ kind: z.literal('new') });
+export const NewModelSchema = NativeConfigSchema.omit({ height: true, width: true, channels: true }).extend({ kind: z.literal('new') });
 
 /** Where a training run stands, about ten times a second. */
 export const BatchProgressSchema = z.object({

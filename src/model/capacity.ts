@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { pixelsPerImage } from '../data/dataset.js';
 import { UserError } from '../contract/errors.js';
-import type { ModelConfig } from '../contract/shapes.js';
+import type { ImportedConfig, NativeConfig } from '../contract/shapes.js';
 import { convGeometry, KERNEL } from './conv-geometry.js';
 
 const GiB = 2 ** 30;
@@ -41,7 +41,7 @@ export function parameterLimit(totalMemory: number = os.totalmem()): number {
 /** The limit on this machine, for display. */
 export const MAX_MODEL_PARAMETERS = parameterLimit();
 
-type Architecture = Pick<ModelConfig, 'height' | 'width' | 'channels' | 'latentDim' | 'hidden' | 'arch' | 'filters'>;
+type Architecture = Pick<NativeConfig, 'height' | 'width' | 'channels' | 'latentDim' | 'hidden' | 'arch' | 'filters'> | ImportedConfig;
 
 const denseSize = (ins: number, outs: number) => ins * outs + outs;
 const convSize = (ins: number, outs: number) => KERNEL * KERNEL * ins * outs + outs;
@@ -65,11 +65,13 @@ function denseStack(ins: number, hidden: readonly number[], latentDim: number, o
 
 /**
  * Trainable parameters of the networks (a learned σ adds one more): for an
+ * imported model, the count recorded when it was imported; for an
  * MLP, the dense layers from the pixels and back; for a conv model, its
  * convolutions, the dense layers from their output grid and back, and the
  * transposed convolutions.
  */
 export function parameterCount(config: Architecture): number {
+  if (config.arch === 'imported') return config.imported.parameters;
   if (config.arch !== 'conv') return denseStack(pixelsPerImage(config), config.hidden, config.latentDim, pixelsPerImage(config));
   const g = convGeometry(config);
   let count = 0;

@@ -1,5 +1,5 @@
 import { UserError } from '../contract/errors.js';
-import type { ModelConfig } from '../contract/shapes.js';
+import type { NativeConfig } from '../contract/shapes.js';
 
 /** The filters of a conv model when its configuration names none: the Keras VAE example's. */
 export const DEFAULT_FILTERS: readonly number[] = [32, 64];
@@ -20,7 +20,7 @@ export interface ConvGeometry {
  * height and width must divide by 2 for each; the transposed convolutions
  * then double it back to exactly the image's size.
  */
-export function convGeometry(cfg: Pick<ModelConfig, 'height' | 'width' | 'channels' | 'filters'>): ConvGeometry {
+export function convGeometry(cfg: Pick<NativeConfig, 'height' | 'width' | 'channels' | 'filters'>): ConvGeometry {
   const filters = cfg.filters ?? DEFAULT_FILTERS;
   const factor = 2 ** filters.length;
   if (cfg.height % factor !== 0 || cfg.width % factor !== 0) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/dataset.js';
-import type { ModelConfig } from '../contract/shapes.js';
+import type { NativeConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';
 import { conv2d, conv2dTranspose } from './conv.js';
 import { convGeometry, KERNEL, type ConvGeometry } from './conv-geometry.js';
@@ -21,7 +21,7 @@ const DEC_OUT = 'x_logits';
 const convInit = (inChannels: number, seed: number) => init(KERNEL * KERNEL * inChannels, seed);
 
 /** x (flat) → image → stride-2 convolutions → flatten → dense… → [z_mean, z_log_var]. */
-function buildEncoder(cfg: ModelConfig, g: ConvGeometry, seed: number): tf.LayersModel {
+function buildEncoder(cfg: NativeConfig, g: ConvGeometry, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [pixelsPerImage(cfg)], name: 'x' });
   let h = tf.layers.reshape({ targetShape: [cfg.height, cfg.width, g.channels], name: 'x_image' }).apply(input) as tf.SymbolicTensor;
   let inC = g.channels;
@@ -48,7 +48,7 @@ function buildEncoder(cfg: ModelConfig, g: ConvGeometry, seed: number): tf.Layer
 }
 
 /** z → dense… → grid → stride-2 transposed convolutions → a stride-1 one to the image's channels, as logits → flat. */
-function buildDecoder(cfg: ModelConfig, g: ConvGeometry, seed: number): tf.LayersModel {
+function buildDecoder(cfg: NativeConfig, g: ConvGeometry, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [cfg.latentDim], name: 'z' });
   const dec = denseLayers(input, cfg.latentDim, [...cfg.hidden].reverse(), cfg.activation, decHidden, seed + 200);
   let h = dec.h;
@@ -92,7 +92,7 @@ export class ConvVae extends LayersVae {
   private readonly dec: Array<Params<tf.Rank.R2>>;
   private readonly deconvs: Array<Params<tf.Rank.R4> & { stride: number }>;
 
-  private constructor(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel) {
+  private constructor(config: NativeConfig, encoder: tf.LayersModel, decoder: tf.LayersModel) {
     super(config, encoder, decoder);
     this.geometry = convGeometry(config);
     const act = config.activation;
@@ -108,14 +108,14 @@ export class ConvVae extends LayersVae {
   }
 
   /** A new, randomly initialised conv VAE; refused before any tensor exists when it is too big or the image does not divide. */
-  static create(config: ModelConfig, seed = 0): ConvVae {
+  static create(config: NativeConfig, seed = 0): ConvVae {
     const c = checkedConfig(config);
     const g = convGeometry(c);
     return new ConvVae(c, buildEncoder(c, g, seed), buildDecoder(c, g, seed));
   }
 
   /** Wraps loaded Layers networks after checking them against the configuration; the caller disposes them when this throws. */
-  static fromModels(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): ConvVae {
+  static fromModels(config: NativeConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): ConvVae {
     convGeometry(config);
     return wrapSaved(config, encoder, decoder, () => new ConvVae(config, encoder, decoder));
   }

@@ -57,7 +57,7 @@ function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
 }
 
 /** Writes a Layers model in the standard format: model.json plus one weights.bin. */
-async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+export async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
   const artifacts = await captureArtifacts(model);
   const weights = joinWeights(artifacts.weightData);
   const manifest: tf.io.WeightsManifestConfig = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }];
@@ -103,20 +103,38 @@ async function readBytes(file: string, exact?: number): Promise<ArrayBuffer> {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
-/** Loads one Layers model folder with tf.loadLayersModel, through an in-memory handler. */
-export async function loadLayersModelDir(dir: string, maxWeightBytes = Number.MAX_SAFE_INTEGER): Promise<tf.LayersModel> {
-  const json = (await readJson(path.join(dir, 'model.json'))) as tf.io.ModelJSON;
+/** Loads one Layers model folder (its model.json and weights) with tf.loadLayersModel. */
+export function loadLayersModelDir(dir: string, maxWeightBytes = Number.MAX_SAFE_INTEGER): Promise<tf.LayersModel> {
+  return loadLayersModelFile(path.join(dir, 'model.json'), maxWeightBytes);
+}
+
+/**
+ * Loads a Layers model from its model.json (any name, as tensorflowjs_converter
+ * writes it) and the weight files it lists beside it, through an in-memory
+ * handler. Weight files must be plain names in the same folder.
+ */
+export async function loadLayersModelFile(file: string, maxWeightBytes = Number.MAX_SAFE_INTEGER): Promise<tf.LayersModel> {
+  const dir = path.dirname(file);
+  const json = (await readJson(file)) as tf.io.ModelJSON;
   const manifest = json?.weightsManifest;
   if (!json?.modelTopology || !Array.isArray(manifest)) {
-    throw new UserError('BAD_MODEL', `${path.join(dir, 'model.json')} is not a TensorFlow.js Layers model.`);
+    throw new UserError('BAD_MODEL', `${file} is not a TensorFlow.js Layers model.`);
+  }
+  const outside = manifest.flatMap((g) => g.paths).find((p) => typeof p !== 'string' || p !== path.basename(p) || p === '..' || p === '.');
+  if (outside !== undefined) {
+    throw new UserError('BAD_MODEL', `${file} lists a weights file outside its folder (${String(outside)}); only files beside it are read.`);
   }
   const specs = manifest.flatMap((g) => g.weights);
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (!Number.isSafeInteger(expected) || expected > maxWeightBytes) {
+  const unusual = specs.find((w) => (w.dtype ?? 'float32') !== 'float32' || w.quantization);
+  if (unusual) {
     throw new UserError(
       'BAD_MODEL',
-      `${path.join(dir, 'model.json')} describes ${expected} bytes of weights, more than this model can have (${maxWeightBytes}).`,
+      `${file} holds ${unusual.quantization ? 'quantised' : unusual.dtype} weights (${unusual.name}); convert the model with float32 weights and no quantisation.`,
     );
+  }
+  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (!Number.isSafeInteger(expected) || expected > maxWeightBytes) {
+    throw new UserError('BAD_MODEL', `${file} describes ${expected} bytes of weights, more than this model can have (${maxWeightBytes}).`);
   }
   const files = manifest.flatMap((g) => g.paths);
   // The usual single weights file must be exactly as large as the specs say, checked before it is read.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/dataset.js';
-import type { ModelConfig } from '../contract/shapes.js';
+import type { NativeConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';
 import { denseLayers, init } from './init.js';
 import { checkedConfig, LayersVae, layerParams, wrapSaved, type LayerParams } from './vae-model.js';
@@ -21,7 +21,7 @@ const encHidden = (i: number) => `enc_hidden_${i}`;
 const decHidden = (i: number) => `dec_hidden_${i}`;
 
 /** Builds the standard tfjs Layers encoder: x → hidden… → [z_mean, z_log_var]. */
-function buildEncoder(cfg: ModelConfig, seed: number): tf.LayersModel {
+function buildEncoder(cfg: NativeConfig, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [pixelsPerImage(cfg)], name: 'x' });
   const { h, width } = denseLayers(input, pixelsPerImage(cfg), cfg.hidden, cfg.activation, encHidden, seed);
   const mean = tf.layers.dense({ units: cfg.latentDim, name: ENCODER_MEAN, ...init(width, seed + 100) }).apply(h);
@@ -30,7 +30,7 @@ function buildEncoder(cfg: ModelConfig, seed: number): tf.LayersModel {
 }
 
 /** Builds the decoder, mirroring the encoder: z → hidden (reversed)… → pixel logits. */
-function buildDecoder(cfg: ModelConfig, seed: number): tf.LayersModel {
+function buildDecoder(cfg: NativeConfig, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [cfg.latentDim], name: 'z' });
   const { h, width: fanIn } = denseLayers(input, cfg.latentDim, [...cfg.hidden].reverse(), cfg.activation, decHidden, seed + 200);
   const out = tf.layers.dense({ units: pixelsPerImage(cfg), name: DECODER_OUT, ...init(fanIn, seed + 300) }).apply(h) as tf.SymbolicTensor;
@@ -48,7 +48,7 @@ export class MlpVae extends LayersVae {
   private readonly encLogVar: DenseParams;
   private readonly dec: DenseParams[];
 
-  private constructor(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel) {
+  private constructor(config: NativeConfig, encoder: tf.LayersModel, decoder: tf.LayersModel) {
     super(config, encoder, decoder);
     this.enc = config.hidden.map((_, i) => paramsOf(encoder, encHidden(i), config.activation));
     this.encMean = paramsOf(encoder, ENCODER_MEAN, 'linear');
@@ -60,13 +60,13 @@ export class MlpVae extends LayersVae {
    * A new, randomly initialised VAE; the same seed gives the same weights.
    * A model too big to train on this machine is refused before any tensor exists.
    */
-  static create(config: ModelConfig, seed = 0): MlpVae {
+  static create(config: NativeConfig, seed = 0): MlpVae {
     const c = checkedConfig(config);
     return new MlpVae(c, buildEncoder(c, seed), buildDecoder(c, seed));
   }
 
   /** Wraps loaded Layers networks after checking them against the configuration; the caller disposes them when this throws. */
-  static fromModels(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): MlpVae {
+  static fromModels(config: NativeConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): MlpVae {
     return wrapSaved(config, encoder, decoder, () => new MlpVae(config, encoder, decoder));
   }
 

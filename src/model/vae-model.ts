@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ModelConfigSchema, type ModelConfig } from '../contract/shapes.js';
+import { NativeConfigSchema, type ModelConfig, type NativeConfig } from '../contract/shapes.js';
 import { UserError } from '../contract/errors.js';
 import { pixelsPerImage } from '../data/dataset.js';
 import { checkModelSize, parameterCount } from './capacity.js';
@@ -47,8 +47,8 @@ export function layerParams<R extends tf.Rank>(model: tf.LayersModel, name: stri
 }
 
 /** A configuration checked by its schema and against this machine's capacity; a sentence naming the field otherwise. */
-export function checkedConfig(config: ModelConfig): ModelConfig {
-  const parsed = ModelConfigSchema.safeParse(config);
+export function checkedConfig(config: NativeConfig): NativeConfig {
+  const parsed = NativeConfigSchema.safeParse(config);
   if (!parsed.success) throw new UserError('BAD_CONFIG', describeIssues(parsed.error));
   checkModelSize(parsed.data);
   return parsed.data;
@@ -64,12 +64,14 @@ export function wrapSaved<T>(config: ModelConfig, encoder: tf.LayersModel, decod
   checkModelSize(config);
   const d = pixelsPerImage(config);
   const outs = encoder.outputs.map((o) => o.shape);
+  // An imported model's ends are its own to check (ImportedVae); a native model's are these.
   const ok =
-    encoder.inputs[0]?.shape[1] === d &&
-    outs.length === 2 &&
-    outs.every((s) => s[1] === config.latentDim) &&
-    decoder.inputs[0]?.shape[1] === config.latentDim &&
-    decoder.outputs[0]?.shape[1] === d;
+    config.arch === 'imported' ||
+    (encoder.inputs[0]?.shape[1] === d &&
+      outs.length === 2 &&
+      outs.every((s) => s[1] === config.latentDim) &&
+      decoder.inputs[0]?.shape[1] === config.latentDim &&
+      decoder.outputs[0]?.shape[1] === d);
   if (!ok) throw new UserError('BAD_MODEL', `The saved networks do not match the manifest (expected ${d} pixels and latent dim ${config.latentDim}).`);
   const held = encoder.countParams() + decoder.countParams();
   if (held !== parameterCount(config)) {

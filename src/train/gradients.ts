@@ -23,6 +23,7 @@ export function gradients(vae: VaeModel, pixels: Float32Array, rows: number, klW
     const sums = tf.stack([rec, kl]) as tf.Tensor1D;
     rec.dispose();
     kl.dispose();
-    return { grads: vars.map((v) => grads[v.name]!), sums };
+    // A variable the loss never reaches (the weights of an imported encoder's z output, say) has no gradient: zero.
+    return { grads: vars.map((v) => grads[v.name] ?? tf.zerosLike(v)), sums };
   });
 }

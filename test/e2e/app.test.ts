@@ -21,6 +21,7 @@ import {
   waitStatus as waitStatusOf,
 } from './browser.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
+import type { NativeConfig } from '../../src/contract/shapes.js';
 
 // The whole app in the browser mode: the real server and engine, Debian's
 // Chromium driving the built renderer. Screenshots land in test-output/.
@@ -355,7 +356,7 @@ test('save the model to a folder and open it again', async () => {
   assert.deepEqual(after.history, before.history);
   assert.deepEqual((await engine.decode({ z })).pixels, decodedBefore.pixels, 'the reopened model decodes exactly as the saved one');
   assert.equal(await page.inputValue('[data-testid=latent]'), String(after.model!.latentDim));
-  assert.equal(await page.inputValue('[data-testid=hidden]'), after.model!.hidden.join(','));
+  assert.equal(await page.inputValue('[data-testid=hidden]'), (after.model as NativeConfig).hidden.join(','));
   assert.equal(await page.inputValue('[data-testid=epochs]'), String(after.training!.epochs));
   // A folder that cannot be written: a sentence, nothing lost.
   await page.fill('[data-testid=model-dir]', '/proc/no-such-place/model');

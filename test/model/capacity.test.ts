@@ -10,7 +10,7 @@ import {
   parameterCount,
   parameterLimit,
 } from '../../src/model/capacity.js';
-import { type ModelConfig } from '../../src/contract/shapes.js';
+import { type NativeConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_MODEL } from '../../src/contract/defaults.js';
 import { createModel, modelFromLayers } from '../../src/model/architectures.js';
 import { UserError } from '../../src/contract/errors.js';
@@ -20,7 +20,7 @@ before(async () => {
   await setupTf();
 });
 
-const cfg = (over: Partial<ModelConfig>): ModelConfig => ({ height: 28, width: 28, ...DEFAULT_MODEL, ...over });
+const cfg = (over: Partial<NativeConfig>): NativeConfig => ({ height: 28, width: 28, ...DEFAULT_MODEL, ...over });
 const GIANT = cfg({ hidden: [4096, 4096, 4096], latentDim: 3 });
 const fmt = (n: number) => n.toLocaleString('en-US');
 

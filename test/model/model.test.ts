@@ -6,14 +6,14 @@ import { bernoulliNll, gaussianNll, klStandardNormal } from '../../src/model/los
 import { createModel } from '../../src/model/architectures.js';
 import type { VaeModel } from '../../src/model/vae-model.js';
 import { klWeightAt } from '../../src/model/config.js';
-import { ACTIVATIONS, type ModelConfig } from '../../src/contract/shapes.js';
+import { ACTIVATIONS, type NativeConfig } from '../../src/contract/shapes.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
 
 before(async () => {
   await setupTf();
 });
 
-const cfg = (over: Partial<ModelConfig> = {}): ModelConfig => ({
+const cfg = (over: Partial<NativeConfig> = {}): NativeConfig => ({
   height: 4,
   width: 5,
   latentDim: 3,
@@ -25,11 +25,11 @@ const cfg = (over: Partial<ModelConfig> = {}): ModelConfig => ({
 });
 
 /** Both architectures, at sizes small enough to test quickly: the MLP on grey 4×5, the conv model on colour 8×8. */
-const ARCHS: Array<[string, ModelConfig]> = [
+const ARCHS: Array<[string, NativeConfig]> = [
   ['mlp', cfg()],
   ['conv', cfg({ arch: 'conv', height: 8, width: 8, channels: 3, filters: [4, 6], hidden: [16] })],
 ];
-const pixelsOf = (c: ModelConfig) => c.height * c.width * (c.channels ?? 1);
+const pixelsOf = (c: NativeConfig) => c.height * c.width * (c.channels ?? 1);
 
 test('the fast dense op matches a stock tfjs Dense layer, values and gradients, for every activation and shape', async () => {
   // The second shape (wide layer, small batch) takes the (W·dzᵀ)ᵀ path for dx.

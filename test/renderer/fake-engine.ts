@@ -1,13 +1,13 @@
 import type { EngineApi, EventName, Input, Method, Output, Payload } from '../../src/contract/index.js';
 import type { Session } from '../../src/contract/schemas.js';
-import type { EpochRecord, ModelConfig, TrainConfig } from '../../src/contract/shapes.js';
+import type { EpochRecord, NativeConfig, TrainConfig } from '../../src/contract/shapes.js';
 import { createClient, type Client } from '../../src/rpc/client.js';
 import { memoryPair } from '../../src/rpc/memory.js';
 import { RpcServer } from '../../src/rpc/rpc-server.js';
 import type { Link, LinkStatus } from '../../src/rpc/reconnecting-endpoint.js';
 import { UserError } from '../../src/contract/errors.js';
 
-export const MODEL: ModelConfig = { height: 2, width: 2, latentDim: 3, hidden: [512], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 };
+export const MODEL: NativeConfig = { height: 2, width: 2, latentDim: 3, hidden: [512], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 };
 export const TRAINING: TrainConfig = { epochs: 10, batchSize: 128, learningRate: 0.001, beta: 1, warmupEpochs: 0, seed: 42, limit: 0 };
 
 const loss = { total: 150, recon: 140, kl: 10 };
@@ -78,7 +78,7 @@ export class FakeEngine implements EngineApi {
   }
 
   /** Another model, as another window would make it: a new id, its own settings. */
-  replaceModel(model: Partial<ModelConfig>, training: Partial<TrainConfig> = {}): Session {
+  replaceModel(model: Partial<NativeConfig>, training: Partial<TrainConfig> = {}): Session {
     this.session = { ...this.session, modelId: this.session.modelId + 1, model: { ...MODEL, ...model }, training: { ...TRAINING, ...training } };
     return this.session;
   }

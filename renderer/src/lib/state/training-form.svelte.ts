@@ -2,7 +2,7 @@ import type { Input, Output } from '../../../../src/contract/index.js';
 import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
 import { type Session } from '../../../../src/contract/schemas.js';
 import { LIMITS } from '../../../../src/contract/limits.js';
-import { ModelConfigSchema, TrainConfigSchema, type Architecture } from '../../../../src/contract/shapes.js';
+import { NativeConfigSchema, TrainConfigSchema, type Architecture } from '../../../../src/contract/shapes.js';
 
 /** The conv model's filters when the form starts: the Keras VAE example's. */
 const DEFAULT_FILTERS = '32,64';
@@ -101,7 +101,7 @@ function imageSize(s: string): Parsed<number | undefined> {
   return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { error: `a whole number from ${min} to ${max}, or empty for automatic` };
 }
 
-const m = ModelConfigSchema.shape;
+const m = NativeConfigSchema.shape;
 const t = TrainConfigSchema.shape;
 
 /**
@@ -173,14 +173,19 @@ export class TrainingForm {
       ...this.#values,
       source: data.kind,
       latent: String(model.latentDim),
-      hidden: model.hidden.join(','),
-      activation: model.activation,
       likelihood: model.likelihood,
       sigma: String(model.sigma),
       learnSigma: model.learnSigma === true,
-      arch: model.arch ?? 'mlp',
-      filters: model.arch === 'conv' ? (model.filters ?? [32, 64]).join(',') : this.#values.filters,
     };
+    // An imported model's layers are its own: the form keeps its architecture fields for a model trained here.
+    if (model.arch !== 'imported') {
+      Object.assign(v, {
+        hidden: model.hidden.join(','),
+        activation: model.activation,
+        arch: model.arch ?? 'mlp',
+        filters: model.arch === 'conv' ? (model.filters ?? [32, 64]).join(',') : this.#values.filters,
+      });
+    }
     if (training) {
       Object.assign(v, {
         beta: String(training.beta),
