@@ -7,8 +7,8 @@ import type { ImageSet } from './dataset.js';
 
 /** How many cache files are kept; older ones are deleted after each write. */
 export const CACHE_KEEP = 5;
-/** Bumped whenever the layout or the decoding changes, so that old caches miss. */
-const FORMAT = 1;
+/** Bumped whenever the layout or the decoding changes, so that old caches miss (2: grey images with alpha decoded as sRGB). */
+const FORMAT = 2;
 const MAGIC = 'LEC1';
 const CACHE_NAME = /^[0-9a-f]{64}\.bin$/;
 /** Files stat'ed at once while building the key. */

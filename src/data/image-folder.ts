@@ -103,7 +103,10 @@ interface Decode {
 const LUMA = [0.299, 0.587, 0.114] as const;
 
 async function decode(file: string, o: Decode): Promise<Float32Array> {
+  // Decoded as sRGB from the start: a grey image with alpha would otherwise be
+  // flattened in its own one-band space, onto the background's red value as grey.
   const { data, info } = await sharp(file, { failOn: 'warning' })
+    .pipelineColourspace('srgb')
     .resize(o.size, o.size, { fit: o.fit === 'crop' ? 'cover' : 'contain', background: o.background })
     .flatten({ background: o.background })
     .toColourspace('srgb')
