@@ -44,6 +44,12 @@ async function choosePath(request: PathRequest): Promise<string | null> {
     'idx-folder': { title: 'Folder of IDX files', buttonLabel: 'Choose', properties: ['openDirectory'] },
     'idx-file': { title: 'IDX file (raw or .gz)', buttonLabel: 'Choose', properties: ['openFile'] },
     'image-folder': { title: 'Folder of images (one subfolder per class)', buttonLabel: 'Choose', properties: ['openDirectory'] },
+    'layers-model': {
+      title: 'TensorFlow.js Layers model (model.json)',
+      buttonLabel: 'Choose',
+      properties: ['openFile'],
+      filters: [{ name: 'Layers model', extensions: ['json'] }],
+    },
   } as const satisfies Record<Exclude<PathRequest['purpose'], 'save-model'>, Electron.OpenDialogOptions>;
   const { properties, ...rest } = open[request.purpose];
   const r = await dialog.showOpenDialog(win, { ...rest, properties: [...properties] });

@@ -9,9 +9,10 @@ export const PathRequestSchema = z
     /**
      * open-model: an existing model folder; save-model: a new folder to save a
      * model as; idx-folder: a folder of the four IDX files; idx-file: one IDX file;
-     * image-folder: a folder of image files (class subfolders give labels).
+     * image-folder: a folder of image files (class subfolders give labels);
+     * layers-model: the model.json of a TensorFlow.js Layers model, to import.
      */
-    purpose: z.enum(['open-model', 'save-model', 'idx-folder', 'idx-file', 'image-folder']),
+    purpose: z.enum(['open-model', 'save-model', 'idx-folder', 'idx-file', 'image-folder', 'layers-model']),
     /** A bare name to suggest when saving (no folders in it). */
     suggestedName: z
       .string()

@@ -33,6 +33,28 @@ export const requests = {
    * (else MODEL_EXISTS); anything else is refused untouched.
    */
   saveModel: { input: z.object({ dir: z.string().min(1).max(4096), replace: z.boolean().optional() }), output: SessionSchema },
+  /**
+   * Brings in a VAE trained elsewhere (TensorFlow.js Layers encoder and
+   * decoder, by their model.json) on the given data, as the current model,
+   * unsaved. Roles of the encoder's outputs come from their names or `roles`.
+   */
+  importModel: {
+    input: z.object({
+      encoder: z.string().min(1).max(4096),
+      decoder: z.string().min(1).max(4096),
+      data: DataSpecSchema,
+      decoderOutput: z.enum(['logits', 'probabilities']).optional(),
+      roles: z
+        .array(z.enum(['mean', 'logvar', 'z']))
+        .min(2)
+        .max(3)
+        .optional(),
+      likelihood: z.enum(['bernoulli', 'gaussian']),
+      sigma: z.number().gt(0).max(10),
+      discard: z.boolean().optional(),
+    }),
+    output: SessionSchema,
+  },
   /** Reopens the model a previous run left in the autosave folder (it stays unsaved until saved). */
   recoverAutosave: { input: z.object({ discard: z.boolean().optional() }), output: SessionSchema },
   /** Forgets the model a previous run left in the autosave folder. */

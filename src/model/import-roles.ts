@@ -78,7 +78,7 @@ export function encoderRoles(encoder: tf.LayersModel, given?: Role[]): EncoderRo
       throw new UserError(
         'BAD_CONFIG',
         `The encoder's output names (${listed}) do not say which is the mean and which the log-variance; ` +
-          `give them in output order with --roles, e.g. --roles ${example}.`,
+          `give their roles in output order, e.g. ${example} (--roles on the command line, Roles in the app).`,
       );
     }
   }

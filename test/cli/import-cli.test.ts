@@ -54,7 +54,10 @@ test('import refuses what does not fit, in one line, and writes nothing', { time
   const other = writeSyntheticFolder({ train: 16, test: 8, h: 5, w: 5 });
   const out = path.join(tempDir(), 'never');
   const cases: Array<[string[], RegExp]> = [
-    [['--data', data], /do not say which is the mean and which the log-variance; give them in output order with --roles, e.g\. --roles mean,logvar\./],
+    [
+      ['--data', data],
+      /do not say which is the mean and which the log-variance; give their roles in output order, e.g\. mean,logvar \(--roles on the command line, Roles in the app\)\./,
+    ],
     [['--data', data, '--roles', 'mean,sigma'], /--roles: expected mean, logvar and z in the encoder's output order, got "sigma"\./],
     [['--data', other, '--roles', 'mean,logvar'], /The encoder takes \[8,6,1\] but the images are 5×5×1 \(25 values\)\./],
     [['--data', data, '--decoder-output', 'counts'], /--decoder-output: expected one of logits, probabilities, got "counts"/],

@@ -44,7 +44,7 @@ function setup(answer: string | null) {
 
 test('the app window gets the native folder dialog and its answer; cancel is null', async () => {
   const s = setup('/home/ada/models/mnist-3d');
-  for (const purpose of ['open-model', 'idx-folder', 'idx-file', 'image-folder'] as const)
+  for (const purpose of ['open-model', 'idx-folder', 'idx-file', 'image-folder', 'layers-model'] as const)
     assert.equal(await s.invoke(1, APP, { purpose }), '/home/ada/models/mnist-3d');
   assert.equal(await s.invoke(1, APP, { purpose: 'save-model', suggestedName: 'mnist-latent-3' }), '/home/ada/models/mnist-3d');
   assert.deepEqual(s.shown, [
@@ -52,6 +52,7 @@ test('the app window gets the native folder dialog and its answer; cancel is nul
     { purpose: 'idx-folder' },
     { purpose: 'idx-file' },
     { purpose: 'image-folder' },
+    { purpose: 'layers-model' },
     { purpose: 'save-model', suggestedName: 'mnist-latent-3' },
   ]);
   s.stop();
@@ -84,7 +85,7 @@ test('a malformed request is refused with a sentence, and the next one is served
   ]) {
     await assert.rejects(
       s.invoke(1, APP, bad),
-      /A dialog request needs \{purpose: "open-model" \| "save-model" \| "idx-folder" \| "idx-file" \| "image-folder", suggestedName\?\}/,
+      /A dialog request needs \{purpose: "open-model" \| "save-model" \| "idx-folder" \| "idx-file" \| "image-folder" \| "layers-model", suggestedName\?\}/,
       JSON.stringify(bad),
     );
   }
@@ -107,7 +108,7 @@ test('a folder from "Save model as…" or "Open model…" is granted for saving;
   assert.equal(open.grants.maySaveTo('/home/ada/models/old'), true, 'an opened model may be saved back');
   open.stop();
 
-  for (const purpose of ['idx-folder', 'idx-file', 'image-folder'] as const) {
+  for (const purpose of ['idx-folder', 'idx-file', 'image-folder', 'layers-model'] as const) {
     const idx = setup('/home/ada/data');
     await idx.invoke(1, APP, { purpose });
     assert.equal(idx.grants.maySaveTo('/home/ada/data'), false, purpose);

@@ -76,7 +76,7 @@ test('outputs whose names do not say are asked about, and --roles decides', asyn
     (e: unknown) =>
       e instanceof UserError &&
       /output names \(out_a \[3\], out_b \[3\]\) do not say which is the mean/.test(e.message) &&
-      /--roles mean,logvar/.test(e.message),
+      /e\.g\. mean,logvar \(--roles/.test(e.message),
   );
   await assert.rejects(importModel({ ...req, roles: ['mean', 'mean'] }, data), /--roles should name each of the encoder's 2 outputs once/);
   const { vae } = await importModel({ ...req, roles: ['logvar', 'mean'] }, data);

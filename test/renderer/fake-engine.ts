@@ -125,6 +125,21 @@ export class FakeEngine implements EngineApi {
       this.session = { ...this.session, modelDir: input.dir, unsaved: false };
       return this.session;
     });
+  importModel = (input: Input<'importModel'>) =>
+    this.#answer('importModel', input, () => {
+      this.#refuseUnsaved(input.discard);
+      const imported = {
+        height: 2,
+        width: 2,
+        latentDim: 3,
+        likelihood: input.likelihood,
+        sigma: input.sigma,
+        arch: 'imported' as const,
+        imported: { encoderOutputs: 'keras' as const, mean: 0, logVar: 1, decoderOutput: input.decoderOutput ?? ('probabilities' as const), parameters: 1234 },
+      };
+      this.session = { ...this.session, modelId: this.session.modelId + 1, model: imported, training: null, history: [], modelDir: null, unsaved: true };
+      return this.session;
+    });
   recoverAutosave = (input: Input<'recoverAutosave'>) => this.#answer('recoverAutosave', input, () => this.session);
   discardAutosave = (input: Input<'discardAutosave'>) => this.#answer('discardAutosave', input, () => this.session);
   latentPoints = (input: Input<'latentPoints'>) =>

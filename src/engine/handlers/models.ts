@@ -4,6 +4,8 @@ import { DEFAULT_TRAIN } from '../../contract/defaults.js';
 import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/load.js';
 import { loadModel, saveModel } from '../../model/folder.js';
+import { importModel } from '../../model/import.js';
+import { evaluateElbo } from '../../latent/evaluate.js';
 import { manifestFor } from '../../train/trainer.js';
 import { UserError } from '../../contract/errors.js';
 import type { SessionState } from '../session-state.js';
@@ -43,8 +45,38 @@ async function open(s: SessionState, dir: string, signal: AbortSignal, recovered
 }
 
 /** Open, save, and the autosave a previous run left: the model-folder requests. */
-export function modelHandlers(s: SessionState, serial: Serial): Handlers<'openModel' | 'saveModel' | 'recoverAutosave' | 'discardAutosave'> {
+export function modelHandlers(s: SessionState, serial: Serial): Handlers<'openModel' | 'importModel' | 'saveModel' | 'recoverAutosave' | 'discardAutosave'> {
   return {
+    importModel: (input) =>
+      serial('Importing the model', async (signal) => {
+        const encoder = fullPath(input.encoder);
+        const decoder = fullPath(input.decoder);
+        s.requireIdle('import a model');
+        s.requireDiscardable(input.discard, 'import another');
+        const dataset = await loadDataset(input.data, { signal });
+        signal.throwIfAborted();
+        const { vae } = await importModel({ ...input, encoder, decoder }, dataset);
+        try {
+          // Run once over the test set before it is shown: whatever the layers do, they do it here first.
+          const loss = await evaluateElbo(vae, dataset.test);
+          if (!Number.isFinite(loss.total)) {
+            throw new UserError('NOT_FINITE', `The imported model's test −ELBO is not finite; check the decoder's output kind and the likelihood.`);
+          }
+          signal.throwIfAborted();
+        } catch (err) {
+          vae.dispose();
+          throw err;
+        }
+        await s.discardUnsaved();
+        s.replaceModel(vae, dataset, null);
+        s.history = [];
+        s.training = null;
+        s.adam = null;
+        // Nowhere on disk yet in Latent Explorer's format: unsaved until saved.
+        s.unsaved = true;
+        s.setStatus('idle');
+        return s.snapshot();
+      }),
     openModel: (input) =>
       serial('Opening the model', (signal) => {
         const dir = fullPath(input.dir);

@@ -54,6 +54,14 @@ export class ModelActions {
     if (s) this.#d.show(s);
   }
 
+  /** Imports networks trained elsewhere as the current model; unsaved training of the current one is asked about first. */
+  async importModel(request: Input<'importModel'>): Promise<void> {
+    const s = await this.#replacing((discard) => this.#d.calls.api.importModel(discard ? { ...request, discard } : request));
+    if (!s) return;
+    this.#d.show(s);
+    this.#d.notices.tell('Imported the model. It is not saved yet: save it to keep it as a model folder.');
+  }
+
   async openModel(dir: string): Promise<void> {
     const s = await this.#replacing((discard) => this.#d.calls.api.openModel(discard ? { dir, discard } : { dir }));
     if (!s) return;

@@ -42,6 +42,15 @@ export interface FormValues {
   limit: string;
 }
 
+/** The import fields as typed: the two model.json paths, the decoder's output kind and the encoder outputs' roles. */
+export interface ImportFields {
+  encoder: string;
+  decoder: string;
+  decoderOutput: 'auto' | 'logits' | 'probabilities';
+  /** Empty: found from the outputs' names. */
+  roles: string;
+}
+
 /** A model's settings, as a session carries them. */
 export interface ModelSettings {
   model: NonNullable<Session['model']>;
@@ -232,6 +241,33 @@ export class TrainingForm {
       default:
         return { kind: v.source, ...binarize };
     }
+  }
+
+  /**
+   * An import of networks trained elsewhere, on the data and with the
+   * likelihood this form names: the request, or the sentence saying what is missing.
+   */
+  importRequest(i: ImportFields): { request: Input<'importModel'> } | { error: string } {
+    if (!i.encoder.trim() || !i.decoder.trim()) return { error: "give the encoder's and the decoder's model.json" };
+    if (this.dataError) return { error: this.dataError };
+    if (this.imageSize.error !== undefined) return { error: `image size: ${this.imageSize.error}` };
+    const sigma = this.fields.sigma;
+    if (this.#values.likelihood === 'gaussian' && sigma.error !== undefined) return { error: `σ: ${sigma.error}` };
+    const roles = i.roles.trim() === '' ? undefined : i.roles.split(',').map((r) => r.trim());
+    if (roles && (roles.length < 2 || roles.length > 3 || roles.some((r) => !['mean', 'logvar', 'z'].includes(r)))) {
+      return { error: "roles: mean, logvar and (for three outputs) z, in the order of the encoder's outputs, e.g. mean,logvar" };
+    }
+    return {
+      request: {
+        encoder: i.encoder.trim(),
+        decoder: i.decoder.trim(),
+        data: this.#dataSpec(),
+        ...(i.decoderOutput !== 'auto' ? { decoderOutput: i.decoderOutput } : {}),
+        ...(roles ? { roles: roles as Array<'mean' | 'logvar' | 'z'> } : {}),
+        likelihood: this.#values.likelihood,
+        sigma: sigma.value ?? DEFAULT_MODEL.sigma,
+      },
+    };
   }
 
   /** The training request the form describes, or null while a field is invalid. */
