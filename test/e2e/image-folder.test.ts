@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { canvasesRgb, clickablePoint, labelColourCounts, startApp, waitStatus, type AppUnderTest } from './browser.js';
+import { answerConfirm, canvasesRgb, clickablePoint, labelColourCounts, startApp, waitStatus, type AppUnderTest } from './browser.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -107,4 +107,29 @@ test('an image folder chosen in the form trains in colour, names the skipped fil
   assert.ok(Math.max(r, g, b) - Math.min(r, g, b) > 200, `middle pixel ${r},${g},${b}`);
   await page.screenshot({ path: path.join(OUT, 'image-folder-colour.png') });
   await page.locator('[data-testid=recon-strip]').screenshot({ path: path.join(OUT, 'image-folder-recon-strip.png') });
+});
+
+test('a convolutional model with a learned σ is chosen in the form, trains on the colour folder and says what it is', async () => {
+  const { page, engine } = app;
+  await page.selectOption('[data-testid=arch]', 'conv');
+  await page.fill('[data-testid=filters]', '8,x');
+  assert.match(await page.innerText('#filters-error'), /Filters: whole numbers, comma separated/);
+  assert.equal(await page.isDisabled('[data-testid=train]'), true);
+  await page.fill('[data-testid=filters]', '8,16');
+  await page.selectOption('[data-testid=likelihood]', 'gaussian');
+  await page.check('[data-testid=learn-sigma]');
+  await page.click('[data-testid=train]');
+  // The first model is unsaved: the app asks before replacing it.
+  assert.match(await answerConfirm(page, 'ok'), /^Discard the unsaved model \(colour-squares, latent 3, hidden 64, 1 epoch\)\?/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=model-meta]')?.textContent?.includes('conv 8-16'));
+  await waitStatus(page, 'done', OUT);
+  const s = await engine.getSession({});
+  assert.ok(s.model && s.model.arch === 'conv');
+  assert.deepEqual(s.model.filters, [8, 16]);
+  assert.equal(s.model.learnSigma, true);
+  assert.notEqual(s.model.sigma, 0.1, 'σ moved from where it started');
+  assert.match(await page.innerText('[data-testid=model-meta]'), /^latent 3, conv 8-16, hidden 64, gaussian σ [\d.]+ \(learned\)$/);
+  assert.match(await page.inputValue('[data-testid=sigma]'), /^0\.\d{1,6}$/, 'the learned σ, without float32 noise');
+  await page.waitForSelector('[data-testid=recon-strip]');
+  await page.screenshot({ path: path.join(OUT, 'image-folder-conv.png') });
 });

@@ -183,7 +183,8 @@ export class TrainingForm {
       source: data.kind,
       latent: String(model.latentDim),
       likelihood: model.likelihood,
-      sigma: String(model.sigma),
+      // A learned σ is float32: six significant digits show it without the rounding noise.
+      sigma: String(Number(model.sigma.toPrecision(6))),
       learnSigma: model.learnSigma === true,
     };
     // An imported model's layers are its own: the form keeps its architecture fields for a model trained here.
