@@ -9,6 +9,9 @@ export const KERNEL = 3;
 
 export interface ConvGeometry {
   filters: readonly number[];
+  /** The image the model takes. */
+  height: number;
+  width: number;
   /** Height and width of the last convolution's output, where the dense layers begin. */
   innerHeight: number;
   innerWidth: number;
@@ -31,5 +34,5 @@ export function convGeometry(cfg: Pick<NativeConfig, 'height' | 'width' | 'chann
         `choose an image size such as ${size}, or fewer convolutions.`,
     );
   }
-  return { filters, innerHeight: cfg.height / factor, innerWidth: cfg.width / factor, channels: cfg.channels ?? 1 };
+  return { filters, height: cfg.height, width: cfg.width, innerHeight: cfg.height / factor, innerWidth: cfg.width / factor, channels: cfg.channels ?? 1 };
 }

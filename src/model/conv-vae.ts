@@ -125,9 +125,8 @@ export class ConvVae extends LayersVae {
   }
 
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
-    const { height, width } = this.config;
     const g = this.geometry;
-    let image = tf.reshape(x, [x.shape[0], height, width, g.channels]) as tf.Tensor4D;
+    let image = tf.reshape(x, [x.shape[0], g.height, g.width, g.channels]) as tf.Tensor4D;
     this.convs.forEach((p, i) => {
       image = conv2d(image, p.kernel, p.bias, 2, p.act, i > 0);
     });
