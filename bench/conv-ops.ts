@@ -59,5 +59,5 @@ const step = time(() => {
   const r = gradients(vae, px, B, 1, 1);
   return [...r.grads, r.sums];
 });
-console.log(`whole step (forward and backward, conv 32-64, dense 256, latent 16): ${ms(step)}; tensors after ${tf.memory().numTensors}`);
 vae.dispose();
+console.log(`whole step (forward and backward, conv 32-64, dense 256, latent 16): ${ms(step)}; tensors left after the model is disposed: ${tf.memory().numTensors}`);
