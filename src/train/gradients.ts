@@ -2,12 +2,27 @@ import * as tf from '@tensorflow/tfjs';
 import { klStandardNormal } from '../model/loss.js';
 import { type VaeModel } from '../model/vae-model.js';
 import { sampleZ } from '../model/sampling.js';
+import { UserError } from '../contract/errors.js';
 
 /**
  * Gradients of the batch-mean objective (recon + w·KL, each summed over pixels
  * or dims) in the order of `vae.variables()`, with the batch sums of recon and KL.
  */
 export function gradients(vae: VaeModel, pixels: Float32Array, rows: number, klWeight: number, seed: number): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
+  try {
+    return objectiveGradients(vae, pixels, rows, klWeight, seed);
+  } catch (err) {
+    // An imported model's layers run on tfjs' own gradients, some of which a backend lacks.
+    const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec((err as Error).message);
+    if (!missing) throw err;
+    throw new UserError(
+      'BAD_MODEL',
+      `This model's layers need the ${missing[1]} kernel to train, which the ${missing[2]} backend does not have; it can be explored here, but not trained.`,
+    );
+  }
+}
+
+function objectiveGradients(vae: VaeModel, pixels: Float32Array, rows: number, klWeight: number, seed: number): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
   return tf.tidy(() => {
     const x = tf.tensor2d(pixels, [rows, pixels.length / rows]);
     let rec: tf.Tensor = tf.scalar(0);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { importModel } from '../../src/model/import.js';
-import { loadModel, saveModel } from '../../src/model/folder.js';
+import { loadModel, saveModel, writeLayersModel } from '../../src/model/folder.js';
 import { decodeZ } from '../../src/latent/ops.js';
 import { evaluateElbo } from '../../src/latent/evaluate.js';
 import { manifestFor, train } from '../../src/train/trainer.js';
@@ -131,5 +131,30 @@ test('an imported model saves, reopens with the same decodes, and continues trai
   assert.ok(result.history.every((r) => Number.isFinite(r.test.total)));
   assert.ok(maxAbsDiff(w0, m.vae.variables()[0]!.dataSync()) > 0, 'the weights moved');
   m.vae.dispose();
+  vae.dispose();
+});
+
+test('an imported model whose layers the backend cannot differentiate is explored, and training it says why it cannot', async () => {
+  const dir = tempDir();
+  const x = tf.input({ shape: [8, 6, 1] });
+  const conv = tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+  const h = tf.layers.flatten().apply(conv) as tf.SymbolicTensor;
+  const enc = tf.model({
+    inputs: x,
+    outputs: [
+      tf.layers.dense({ units: L, name: 'mu' }).apply(h) as tf.SymbolicTensor,
+      tf.layers.dense({ units: L, name: 'logvar' }).apply(h) as tf.SymbolicTensor,
+    ],
+  });
+  await writeLayersModel(enc, path.join(dir, 'enc'));
+  const { req } = await written('keras', false);
+  const { vae } = await importModel({ ...req, encoder: path.join(dir, 'enc', 'model.json') }, data);
+  assert.ok(Number.isFinite((await evaluateElbo(vae, data.test)).total), 'it is explored');
+  await assert.rejects(
+    train({ vae, dataset: data, backend, config: { ...DEFAULT_TRAIN, epochs: 1, batchSize: 32 } }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /need the Conv2DBackpropFilter kernel to train, which the wasm backend does not have; it can be explored here, but not trained\./.test(e.message),
+  );
   vae.dispose();
 });
