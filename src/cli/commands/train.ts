@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../contract/errors.js';
 import { LIMITS } from '../../contract/limits.js';
 import { checkSaveTarget } from '../../model/save-target.js';
+import { readManifest } from '../../model/folder.js';
 import { parseDataArg } from '../../data/load.js';
 import { loadedFromCache, skippedFiles } from '../../data/dataset.js';
 import type { DataSpec } from '../../contract/shapes.js';
@@ -18,7 +19,7 @@ import { LoadBar, loadedLine, TrainReporter } from '../progress.js';
 
 interface TrainOpts {
   out: string;
-  data: string;
+  data?: string;
   labels?: string;
   imageSize?: number;
   channels?: 1 | 3;
@@ -58,7 +59,7 @@ function imageOptions(data: DataSpec, o: TrainOpts): DataSpec {
   if (!given) return data;
   const flag = given[0];
   if (data.kind !== 'images') {
-    throw new UserError('BAD_CONFIG', `${flag} applies to a folder of images only; --data ${o.data} is IDX data with a fixed size and one channel.`);
+    throw new UserError('BAD_CONFIG', `${flag} applies to a folder of images only; --data ${o.data ?? 'mnist'} is IDX data with a fixed size and one channel.`);
   }
   if (o.labelColumn !== undefined && o.labelsCsv === undefined) {
     throw new UserError('BAD_CONFIG', '--label-column names a column of --labels-csv; give --labels-csv too.');
@@ -80,9 +81,28 @@ function imageOptions(data: DataSpec, o: TrainOpts): DataSpec {
 function binarizeOption(data: DataSpec, o: TrainOpts): DataSpec {
   if (!o.binarize) return data;
   if (data.kind === 'images') {
-    throw new UserError('BAD_CONFIG', `--binarize applies to grey IDX data (mnist, fashion, an IDX folder or file); --data ${o.data} is a folder of images.`);
+    throw new UserError(
+      'BAD_CONFIG',
+      `--binarize applies to grey IDX data (mnist, fashion, an IDX folder or file); --data ${o.data ?? 'mnist'} is a folder of images.`,
+    );
   }
   return { ...data, binarize: 'dynamic' };
+}
+
+/**
+ * The data to train on: --data with its options; when continuing a model
+ * (--from) without --data, the data it was trained on, as its manifest
+ * records it (binarisation, image size and labels included).
+ */
+async function dataOption(o: TrainOpts): Promise<DataSpec> {
+  if (o.data === undefined && o.from !== undefined) {
+    const given = ['--binarize', '--image-size', '--channels', '--labels', '--labels-csv', '--label-column'].filter(
+      (_, i) => [o.binarize, o.imageSize, o.channels, o.labels, o.labelsCsv, o.labelColumn][i] !== undefined,
+    );
+    if (given.length > 0) throw new UserError('BAD_CONFIG', `${given[0]} describes --data; with --from and no --data the model's own data is used as it was.`);
+    return (await readManifest(path.resolve(o.from))).dataset.spec;
+  }
+  return binarizeOption(imageOptions(parseDataArg(o.data ?? 'mnist', o.labels), o), o);
 }
 
 /** Builds and validates the request; every problem is reported with the flag that caused it. */
@@ -101,7 +121,7 @@ export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainReques
     throw err;
   }
   const request = {
-    data: binarizeOption(imageOptions(parseDataArg(o.data, o.labels), o), o),
+    data: await dataOption(o),
     model: o.from
       ? { kind: 'continue' as const, dir: path.resolve(o.from) }
       : {
@@ -144,7 +164,10 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a VAE; the model folder is checkpointed at every epoch end')
     .requiredOption('--out <dir>', 'model folder to write')
-    .option('--data <source>', 'mnist, fashion, a folder of the four IDX files, a folder of images (one subfolder per class), or an IDX image file', 'mnist')
+    .option(
+      '--data <source>',
+      "mnist (the default), fashion, a folder of the four IDX files, a folder of images (one subfolder per class), or an IDX image file; with --from, the model's own data unless given",
+    )
     .option('--image-size <n>', 'resize the images of an image folder to n×n (4-256)', intOption('--image-size'))
     .option('--channels <n>', 'read an image folder as grey (1) or RGB (3)', (v: string) => Number(choiceOption('--channels', ['1', '3'] as const)(v)) as 1 | 3)
     .option('--labels <file>', 'IDX label file to go with an IDX image file')
