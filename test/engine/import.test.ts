@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Session } from '../../src/contract/schemas.js';
+import type { ExploreInput, Session } from '../../src/contract/schemas.js';
 import { createEngine } from '../../src/engine/engine-service.js';
 import { UserError } from '../../src/contract/errors.js';
 import { setupTf } from '../helpers/tf.js';
@@ -38,6 +38,21 @@ test('importModel makes the networks the current, unsaved model; decode, encode,
   assert.ok(Array.from(decoded.pixels).every((p) => p >= 0 && p <= 1));
   const view = await engine.explore({ kind: 'prior', n: 4, seed: 1 });
   assert.equal(view.images.count, 4);
+  const views: ExploreInput[] = [
+    { kind: 'interpolate', from: 0, to: 1, steps: 4, path: 'linear' },
+    { kind: 'traverse', index: 0, range: 2, steps: 3 },
+    { kind: 'manifold', dims: [0, 1], grid: 3, range: 2, at: null },
+    { kind: 'denoise', noise: 'gaussian', amount: 0.3, n: 2, seed: 1, mode: 'mean' },
+  ];
+  for (const input of views) {
+    const v = await engine.explore(input);
+    assert.ok(v.images.count > 0, input.kind);
+  }
+  const strip = await engine.reconstructionStrip({ n: 4, mode: 'mean' });
+  assert.equal(strip.reconstructions.count, 4);
+  const csv = await engine.exportCsv({ what: 'latent' });
+  assert.match(csv.text.split('\n')[0]!, /^index,label,mean_0,mean_1,mean_2,logvar_0,logvar_1,logvar_2,/);
+  assert.equal(csv.text.trim().split('\n').length, 17);
   const saved = await engine.saveModel({ dir: path.join(tempDir(), 'kept') });
   assert.equal(saved.unsaved, false);
   // Another import while this one is saved needs no say; a relative path is refused.
