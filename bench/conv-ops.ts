@@ -60,4 +60,6 @@ const step = time(() => {
   return [...r.grads, r.sums];
 });
 vae.dispose();
-console.log(`whole step (forward and backward, conv 32-64, dense 256, latent 16): ${ms(step)}; tensors left after the model is disposed: ${tf.memory().numTensors}`);
+console.log(
+  `whole step (forward and backward, conv 32-64, dense 256, latent 16): ${ms(step)}; tensors left after the model is disposed: ${tf.memory().numTensors}`,
+);

@@ -53,14 +53,14 @@ test(
     assert.match(r.published, /about 89–90 nats for a one-stochastic-layer VAE, about 86\.8 nats for one trained with the IWAE-50 objective/);
 
     // Continued without --data, a model trains on its own data, binarised as before.
-  const more = path.join(tempDir(), 'more');
-  const cont = await cli('train', '--out', more, '--from', out, '--epochs', '1', '--limit', '256', '--json');
-  assert.equal(cont.code, 0, cont.stderr);
-  assert.deepEqual(JSON.parse(readFileSync(path.join(more, 'manifest.json'), 'utf8')).dataset.spec, { kind: 'mnist', binarize: 'dynamic' });
-  const mixed = await cli('train', '--out', path.join(tempDir(), 'm'), '--from', out, '--binarize');
-  assert.match(mixed.stderr, /--binarize describes --data; with --from and no --data the model's own data is used as it was\./);
+    const more = path.join(tempDir(), 'more');
+    const cont = await cli('train', '--out', more, '--from', out, '--epochs', '1', '--limit', '256', '--json');
+    assert.equal(cont.code, 0, cont.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(more, 'manifest.json'), 'utf8')).dataset.spec, { kind: 'mnist', binarize: 'dynamic' });
+    const mixed = await cli('train', '--out', path.join(tempDir(), 'm'), '--from', out, '--binarize');
+    assert.match(mixed.stderr, /--binarize describes --data; with --from and no --data the model's own data is used as it was\./);
 
-  const text = await cli('eval', '--model', out, '--iwae', '5', '--limit', '10');
+    const text = await cli('eval', '--model', out, '--iwae', '5', '--limit', '10');
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^MNIST \(binarised\) test set, the first 10 of 10000 images/);
     assert.match(text.stdout, /IWAE \(k=5\) +\d+\.\d\d nats/);
