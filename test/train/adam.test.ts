@@ -76,3 +76,31 @@ test('restored state continues exactly', async () => {
   a.dispose();
   b.dispose();
 });
+
+test('several variables of different shapes, updated together, follow their own paths and save by variable', async () => {
+  const targets = [tf.tensor2d([[1, -1, 2]]), tf.tensor1d([0.5, 4]), tf.scalar(-3)];
+  const ours = targets.map((t) => tf.variable(tf.zerosLike(t)));
+  const theirs = targets.map((t) => tf.variable(tf.zerosLike(t)));
+  const loss = (ws: tf.Variable[]) => () => tf.addN(ws.map((w, i) => tf.sum(tf.square(tf.sub(w, targets[i]!))))) as tf.Scalar;
+  const adam = new Adam(ours, 0.05);
+  const ref = tf.train.adam(0.05, 0.9, 0.999, 1e-8);
+  for (let i = 0; i < 30; i++) {
+    const { grads } = tf.variableGrads(loss(ours), ours);
+    adam.apply(ours.map((w) => grads[w.name]!));
+    tf.dispose(Object.values(grads));
+    ref.minimize(loss(theirs), false, theirs);
+  }
+  for (const [i, w] of ours.entries()) {
+    assert.deepEqual(w.shape, targets[i]!.shape);
+    assert.ok(maxAbsDiff(await w.data(), await theirs[i]!.data()) < 1e-4, `variable ${i}`);
+  }
+  const state = await adam.state();
+  assert.deepEqual(
+    state!.m.map((m) => m.length),
+    [3, 2, 1],
+    'moments are saved per variable, in order',
+  );
+  tf.dispose([...targets, ...ours, ...theirs]);
+  adam.dispose();
+  ref.dispose();
+});
