@@ -10,6 +10,9 @@ export const DEFAULT_MODEL: Omit<NativeConfig, 'height' | 'width'> = {
   sigma: 0.1,
 };
 
+/** The filters of a conv model when none are given: the Keras VAE example's. */
+export const DEFAULT_FILTERS: readonly number[] = [32, 64];
+
 export const DEFAULT_TRAIN: TrainConfig = {
   epochs: 10,
   batchSize: 128,

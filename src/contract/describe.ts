@@ -1,4 +1,5 @@
 import type { ModelConfig } from './shapes.js';
+import { DEFAULT_FILTERS } from './defaults.js';
 
 // How a model is named to people, the same in the engine's sentences, the
 // window's questions and its header.
@@ -7,7 +8,7 @@ import type { ModelConfig } from './shapes.js';
 export function describeLayers(c: ModelConfig): string {
   if (c.arch === 'imported') return 'imported';
   const dense = `hidden ${c.hidden.join('-')}`;
-  return c.arch === 'conv' ? `conv ${(c.filters ?? [32, 64]).join('-')}, ${dense}` : dense;
+  return c.arch === 'conv' ? `conv ${(c.filters ?? DEFAULT_FILTERS).join('-')}, ${dense}` : dense;
 }
 
 /** The likelihood in a few words: "bernoulli", "gaussian σ 0.1", "gaussian σ 0.071 (learned)". */

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { DatasetChoiceSchema, F32, ImagesSchema, LatentPointsSchema, SessionSchema, TrainStatusSchema, ExploreInputSchema } from './schemas.js';
-import { BatchProgressSchema, DataSpecSchema, EpochRecordSchema, NewModelSchema, TrainConfigSchema } from './shapes.js';
+import {
+  BatchProgressSchema,
+  DataSpecSchema,
+  DECODER_OUTPUTS,
+  ENCODER_ROLES,
+  EpochRecordSchema,
+  LIKELIHOODS,
+  NewModelSchema,
+  TrainConfigSchema,
+} from './shapes.js';
 
 /**
  * The whole contract between the UI and the engine: every request with its
@@ -43,13 +52,9 @@ export const requests = {
       encoder: z.string().min(1).max(4096),
       decoder: z.string().min(1).max(4096),
       data: DataSpecSchema,
-      decoderOutput: z.enum(['logits', 'probabilities']).optional(),
-      roles: z
-        .array(z.enum(['mean', 'logvar', 'z']))
-        .min(2)
-        .max(3)
-        .optional(),
-      likelihood: z.enum(['bernoulli', 'gaussian']),
+      decoderOutput: z.enum(DECODER_OUTPUTS).optional(),
+      roles: z.array(z.enum(ENCODER_ROLES)).min(2).max(3).optional(),
+      likelihood: z.enum(LIKELIHOODS),
       sigma: z.number().gt(0).max(10),
       discard: z.boolean().optional(),
     }),

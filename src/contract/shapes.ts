@@ -30,6 +30,16 @@ export type DataSpec = z.infer<typeof DataSpecSchema>;
 export const ACTIVATIONS = ['relu', 'tanh', 'elu', 'sigmoid'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
+/** The likelihoods p(x|z) a model can have. */
+export const LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
+
+/** What an imported decoder outputs: logits, or probabilities (a sigmoid already applied). */
+export const DECODER_OUTPUTS = ['logits', 'probabilities'] as const;
+
+/** The roles of an imported encoder's outputs, named in output order where their names do not say. */
+export const ENCODER_ROLES = ['mean', 'logvar', 'z'] as const;
+export type EncoderRole = (typeof ENCODER_ROLES)[number];
+
 /** mlp: dense layers only. conv: strided 3×3 convolutions down, transposed convolutions up, dense layers between. */
 export const ARCHITECTURES = ['mlp', 'conv'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -42,7 +52,7 @@ const ModelBase = {
   channels: z.number().int().min(1).max(4).optional(),
   latentDim: z.number().int().min(1, 'latent dim must be at least 1').max(LIMITS.latentDim, `latent dim must be at most ${LIMITS.latentDim}`),
   /** Bernoulli: cross-entropy with logits. Gaussian: normal with mean sigmoid(logits) and standard deviation σ. */
-  likelihood: z.enum(['bernoulli', 'gaussian']),
+  likelihood: z.enum(LIKELIHOODS),
   /** σ of the Gaussian likelihood (ignored for Bernoulli): fixed, or where learning starts and, in a saved model, what it learned. */
   sigma: z.number().gt(0, 'σ must be positive').max(10),
   /** Learn σ with the weights (one σ shared by every pixel). */
@@ -87,7 +97,7 @@ export const ImportedConfigSchema = z.object({
     mean: z.number().int().min(0).max(2),
     logVar: z.number().int().min(0).max(2),
     /** What the decoder's output is: logits, or probabilities (a sigmoid already applied). */
-    decoderOutput: z.enum(['logits', 'probabilities']),
+    decoderOutput: z.enum(DECODER_OUTPUTS),
     /** Parameters of the two networks, checked when the model is opened. */
     parameters: z.number().int().min(0),
   }),

@@ -1,8 +1,6 @@
 import { UserError } from '../contract/errors.js';
 import type { NativeConfig } from '../contract/shapes.js';
-
-/** The filters of a conv model when its configuration names none: the Keras VAE example's. */
-export const DEFAULT_FILTERS: readonly number[] = [32, 64];
+import { DEFAULT_FILTERS } from '../contract/defaults.js';
 
 /** The 3×3 kernels every convolution of the conv model uses. */
 export const KERNEL = 3;

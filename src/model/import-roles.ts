@@ -1,9 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UserError } from '../contract/errors.js';
-import type { EncoderLayout, ImportedConfig } from '../contract/shapes.js';
-
-/** Which encoder output is which, in output order: what `--roles` gives when names do not say. */
-export type Role = 'mean' | 'logvar' | 'z';
+import type { EncoderLayout, EncoderRole, ImportedConfig } from '../contract/shapes.js';
 
 export interface EncoderRoles {
   layout: EncoderLayout;
@@ -35,7 +32,7 @@ function unique(names: string[], pick: (name: string) => boolean): number {
  * z_log_var, mu, logvar…), from `given` (the roles in output order) where
  * they are not; otherwise a sentence says how to give them.
  */
-export function encoderRoles(encoder: tf.LayersModel, given?: Role[]): EncoderRoles {
+export function encoderRoles(encoder: tf.LayersModel, given?: EncoderRole[]): EncoderRoles {
   const shapes = encoder.outputs.map((o) => o.shape);
   const names = encoder.outputLayers.map((l, i) => encoder.outputNames?.[i] ?? l.name);
   const listed = names.map((n, i) => `${n} ${JSON.stringify(shapes[i]!.slice(1))}`).join(', ');

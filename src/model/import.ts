@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.js';
-import type { ImportedConfig } from '../contract/shapes.js';
+import type { EncoderRole, ImportedConfig } from '../contract/shapes.js';
 import { UserError } from '../contract/errors.js';
 import { loadLayersModelFile } from './folder.js';
-import { decoderOutputOf, encoderRoles, type EncoderRoles, type Role } from './import-roles.js';
+import { decoderOutputOf, encoderRoles, type EncoderRoles } from './import-roles.js';
 import { ImportedVae } from './imported-vae.js';
 import { MAX_MODEL_PARAMETERS } from './capacity.js';
 
@@ -14,7 +14,7 @@ export interface ImportRequest {
   /** What the decoder outputs; by default read from its last layer (a sigmoid means probabilities). */
   decoderOutput?: 'logits' | 'probabilities';
   /** The encoder's outputs' roles in order, where their names do not say. */
-  roles?: Role[];
+  roles?: EncoderRole[];
   likelihood: 'bernoulli' | 'gaussian';
   sigma: number;
 }

@@ -10,9 +10,10 @@ import { evaluateElbo } from '../../latent/evaluate.js';
 import { saveModel } from '../../model/folder.js';
 import { checkSaveTarget } from '../../model/save-target.js';
 import { importModel } from '../../model/import.js';
-import type { Role } from '../../model/import-roles.js';
+import type { EncoderRole } from '../../contract/shapes.js';
 import { manifestFor } from '../../train/trainer.js';
 import { choiceOption, numberOption } from '../parse.js';
+import { DECODER_OUTPUTS, ENCODER_ROLES, LIKELIHOODS } from '../../contract/shapes.js';
 
 interface ImportOpts {
   encoder: string;
@@ -20,17 +21,17 @@ interface ImportOpts {
   data: string;
   out: string;
   decoderOutput?: 'logits' | 'probabilities';
-  roles?: Role[];
+  roles?: EncoderRole[];
   likelihood: 'bernoulli' | 'gaussian';
   sigma: number;
   force?: boolean;
 }
 
-function rolesOption(v: string): Role[] {
+function rolesOption(v: string): EncoderRole[] {
   const roles = v.split(',').map((r) => r.trim());
-  const bad = roles.find((r) => !['mean', 'logvar', 'z'].includes(r));
+  const bad = roles.find((r) => !(ENCODER_ROLES as readonly string[]).includes(r));
   if (bad !== undefined) throw new UserError('BAD_CONFIG', `--roles: expected mean, logvar and z in the encoder's output order, got "${bad}".`);
-  return roles as Role[];
+  return roles as EncoderRole[];
 }
 
 export function registerImport(program: Command): void {
@@ -47,15 +48,10 @@ export function registerImport(program: Command): void {
     .option(
       '--decoder-output <kind>',
       'logits or probabilities (default: probabilities when the last layer is a sigmoid)',
-      choiceOption('--decoder-output', ['logits', 'probabilities'] as const),
+      choiceOption('--decoder-output', DECODER_OUTPUTS),
     )
     .option('--roles <list>', "the encoder's outputs in order, where their names do not say: e.g. mean,logvar or mean,logvar,z", rolesOption)
-    .option(
-      '--likelihood <name>',
-      'bernoulli or gaussian, as it was trained',
-      choiceOption('--likelihood', ['bernoulli', 'gaussian'] as const),
-      DEFAULT_MODEL.likelihood,
-    )
+    .option('--likelihood <name>', 'bernoulli or gaussian, as it was trained', choiceOption('--likelihood', LIKELIHOODS), DEFAULT_MODEL.likelihood)
     .option('--sigma <s>', 'σ of a Gaussian likelihood', numberOption('--sigma'), DEFAULT_MODEL.sigma)
     .option('--force', 'replace the model in --out (a folder of anything else is never replaced)')
     .action(async (o: ImportOpts) => {

@@ -8,9 +8,8 @@ import { parseDataArg } from '../../data/load.js';
 import { loadedFromCache, skippedFiles } from '../../data/dataset.js';
 import type { DataSpec } from '../../contract/shapes.js';
 import { describeIssues } from '../../model/config.js';
-import { ACTIVATIONS, ARCHITECTURES, type Architecture } from '../../contract/shapes.js';
-import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../contract/defaults.js';
-import { DEFAULT_FILTERS } from '../../model/conv-geometry.js';
+import { ACTIVATIONS, ARCHITECTURES, LIKELIHOODS, type Architecture } from '../../contract/shapes.js';
+import { DEFAULT_FILTERS, DEFAULT_MODEL, DEFAULT_TRAIN } from '../../contract/defaults.js';
 import { prepareTraining, TrainRequestSchema, type TrainRequest } from '../../train/prepare.js';
 import { TrainingJob } from '../../train/training-job.js';
 import { initBackend } from '../../engine/backend.js';
@@ -185,12 +184,7 @@ export function registerTrain(program: Command): void {
       `filters of each stride-2 convolution of a conv model, comma separated (default ${DEFAULT_FILTERS.join(',')})`,
       numberListOption('--filters', true),
     )
-    .option(
-      '--likelihood <name>',
-      'bernoulli (images near black and white) or gaussian',
-      choiceOption('--likelihood', ['bernoulli', 'gaussian'] as const),
-      DEFAULT_MODEL.likelihood,
-    )
+    .option('--likelihood <name>', 'bernoulli (images near black and white) or gaussian', choiceOption('--likelihood', LIKELIHOODS), DEFAULT_MODEL.likelihood)
     .option('--sigma <s>', 'σ of the Gaussian likelihood (where learning starts with --learn-sigma)', numberOption('--sigma'), DEFAULT_MODEL.sigma)
     .option('--learn-sigma', 'learn the Gaussian σ with the weights')
     .option('--epochs <n>', 'epochs to train', intOption('--epochs'), DEFAULT_TRAIN.epochs)

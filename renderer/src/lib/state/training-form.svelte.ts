@@ -1,11 +1,8 @@
 import type { Input, Output } from '../../../../src/contract/index.js';
-import { DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
+import { DEFAULT_FILTERS, DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
 import { type Session } from '../../../../src/contract/schemas.js';
 import { LIMITS } from '../../../../src/contract/limits.js';
-import { NativeConfigSchema, TrainConfigSchema, type Architecture } from '../../../../src/contract/shapes.js';
-
-/** The conv model's filters when the form starts: the Keras VAE example's. */
-const DEFAULT_FILTERS = '32,64';
+import { ENCODER_ROLES, NativeConfigSchema, TrainConfigSchema, type Architecture, type EncoderRole } from '../../../../src/contract/shapes.js';
 
 export type Source = 'mnist' | 'fashion' | 'folder' | 'files' | 'images';
 
@@ -72,7 +69,7 @@ const DEFAULTS: FormValues = {
   imageChannels: 'auto',
   binarize: false,
   arch: 'mlp',
-  filters: DEFAULT_FILTERS,
+  filters: DEFAULT_FILTERS.join(','),
   latent: String(DEFAULT_MODEL.latentDim),
   hidden: DEFAULT_MODEL.hidden.join(','),
   activation: DEFAULT_MODEL.activation,
@@ -193,7 +190,7 @@ export class TrainingForm {
         hidden: model.hidden.join(','),
         activation: model.activation,
         arch: model.arch ?? 'mlp',
-        filters: model.arch === 'conv' ? (model.filters ?? [32, 64]).join(',') : this.#values.filters,
+        filters: model.arch === 'conv' ? (model.filters ?? DEFAULT_FILTERS).join(',') : this.#values.filters,
       });
     }
     if (training) {
@@ -255,7 +252,7 @@ export class TrainingForm {
     const sigma = this.fields.sigma;
     if (this.#values.likelihood === 'gaussian' && sigma.error !== undefined) return { error: `σ: ${sigma.error}` };
     const roles = i.roles.trim() === '' ? undefined : i.roles.split(',').map((r) => r.trim());
-    if (roles && (roles.length < 2 || roles.length > 3 || roles.some((r) => !['mean', 'logvar', 'z'].includes(r)))) {
+    if (roles && (roles.length < 2 || roles.length > 3 || roles.some((r) => !(ENCODER_ROLES as readonly string[]).includes(r)))) {
       return { error: "roles: mean, logvar and (for three outputs) z, in the order of the encoder's outputs, e.g. mean,logvar" };
     }
     return {
@@ -264,7 +261,7 @@ export class TrainingForm {
         decoder: i.decoder.trim(),
         data: this.#dataSpec(),
         ...(i.decoderOutput !== 'auto' ? { decoderOutput: i.decoderOutput } : {}),
-        ...(roles ? { roles: roles as Array<'mean' | 'logvar' | 'z'> } : {}),
+        ...(roles ? { roles: roles as EncoderRole[] } : {}),
         likelihood: this.#values.likelihood,
         sigma: sigma.value ?? DEFAULT_MODEL.sigma,
       },
