@@ -5,7 +5,7 @@ import { dense, type DenseActivation } from './dense.js';
 import { conv2d, conv2dTranspose } from './conv.js';
 import { convGeometry, KERNEL, type ConvGeometry } from './conv-geometry.js';
 import { denseLayers, init } from './init.js';
-import { checkedConfig, LayersVae, layerParams, wrapSaved, type LayerParams } from './vae-model.js';
+import { checkedConfig, checkNativeEnds, LayersVae, layerParams, wrapSaved, type LayerParams } from './vae-model.js';
 import { ENCODER_LOG_VAR, ENCODER_MEAN } from './mlp-vae.js';
 
 type Params<R extends tf.Rank> = LayerParams<R> & { act: DenseActivation };
@@ -117,7 +117,7 @@ export class ConvVae extends LayersVae {
   /** Wraps loaded Layers networks after checking them against the configuration; the caller disposes them when this throws. */
   static fromModels(config: NativeConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): ConvVae {
     convGeometry(config);
-    return wrapSaved(config, encoder, decoder, () => new ConvVae(config, encoder, decoder));
+    return wrapSaved(config, encoder, decoder, checkNativeEnds, () => new ConvVae(config, encoder, decoder));
   }
 
   protected networkVariables(): tf.Variable[] {

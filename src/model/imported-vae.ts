@@ -32,10 +32,7 @@ export class ImportedVae extends LayersVae {
    * many values as the image. The caller disposes the networks when this throws.
    */
   static fromModels(config: ImportedConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): ImportedVae {
-    return wrapSaved(config, encoder, decoder, () => {
-      checkEnds(config, encoder, decoder);
-      return new ImportedVae(config, encoder, decoder);
-    });
+    return wrapSaved(config, encoder, decoder, checkEnds, () => new ImportedVae(config, encoder, decoder));
   }
 
   protected networkVariables(): tf.Variable[] {

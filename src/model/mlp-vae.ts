@@ -3,7 +3,7 @@ import { pixelsPerImage } from '../data/dataset.js';
 import type { NativeConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';
 import { denseLayers, init } from './init.js';
-import { checkedConfig, LayersVae, layerParams, wrapSaved, type LayerParams } from './vae-model.js';
+import { checkedConfig, checkNativeEnds, LayersVae, layerParams, wrapSaved, type LayerParams } from './vae-model.js';
 
 interface DenseParams extends LayerParams<tf.Rank.R2> {
   act: DenseActivation;
@@ -67,7 +67,7 @@ export class MlpVae extends LayersVae {
 
   /** Wraps loaded Layers networks after checking them against the configuration; the caller disposes them when this throws. */
   static fromModels(config: NativeConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): MlpVae {
-    return wrapSaved(config, encoder, decoder, () => new MlpVae(config, encoder, decoder));
+    return wrapSaved(config, encoder, decoder, checkNativeEnds, () => new MlpVae(config, encoder, decoder));
   }
 
   protected networkVariables(): tf.Variable[] {

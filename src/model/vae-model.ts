@@ -54,25 +54,35 @@ export function checkedConfig(config: NativeConfig): NativeConfig {
   return parsed.data;
 }
 
-/**
- * Builds a model around loaded Layers networks after checking their ends and
- * size against the manifest's configuration (hidden widths are not visible in
- * the ends' shapes, so the parameter count stands in for them). The caller
- * disposes the networks when this throws.
- */
-export function wrapSaved<T>(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel, make: () => T): T {
-  checkModelSize(config);
+/** The ends of networks built here: flat pixels in, [z_mean, z_log_var] out of the encoder, z in and flat pixels out of the decoder. */
+export function checkNativeEnds(config: ModelConfig, encoder: tf.LayersModel, decoder: tf.LayersModel): void {
   const d = pixelsPerImage(config);
   const outs = encoder.outputs.map((o) => o.shape);
-  // An imported model's ends are its own to check (ImportedVae); a native model's are these.
   const ok =
-    config.arch === 'imported' ||
-    (encoder.inputs[0]?.shape[1] === d &&
-      outs.length === 2 &&
-      outs.every((s) => s[1] === config.latentDim) &&
-      decoder.inputs[0]?.shape[1] === config.latentDim &&
-      decoder.outputs[0]?.shape[1] === d);
+    encoder.inputs[0]?.shape[1] === d &&
+    outs.length === 2 &&
+    outs.every((s) => s[1] === config.latentDim) &&
+    decoder.inputs[0]?.shape[1] === config.latentDim &&
+    decoder.outputs[0]?.shape[1] === d;
   if (!ok) throw new UserError('BAD_MODEL', `The saved networks do not match the manifest (expected ${d} pixels and latent dim ${config.latentDim}).`);
+}
+
+/**
+ * Builds a model around loaded Layers networks after checking their ends
+ * (`checkEnds`, the architecture's own) and size against the manifest's
+ * configuration (hidden widths are not visible in the ends' shapes, so the
+ * parameter count stands in for them). The caller disposes the networks when
+ * this throws.
+ */
+export function wrapSaved<C extends ModelConfig, T>(
+  config: C,
+  encoder: tf.LayersModel,
+  decoder: tf.LayersModel,
+  checkEnds: (config: C, encoder: tf.LayersModel, decoder: tf.LayersModel) => void,
+  make: () => T,
+): T {
+  checkModelSize(config);
+  checkEnds(config, encoder, decoder);
   const held = encoder.countParams() + decoder.countParams();
   if (held !== parameterCount(config)) {
     throw new UserError('BAD_MODEL', `The saved networks hold ${held} parameters but the manifest describes a model with ${parameterCount(config)}.`);
@@ -80,7 +90,6 @@ export function wrapSaved<T>(config: ModelConfig, encoder: tf.LayersModel, decod
   try {
     return make();
   } catch (err) {
-    if (err instanceof UserError) throw err;
     throw new UserError('BAD_MODEL', `The saved networks do not have the expected layers: ${(err as Error).message}`);
   }
 }
