@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng.js';
+import { UserError } from '../contract/errors.js';
 import { batches, pixelsPerImage, type ImageSet } from '../data/dataset.js';
 import { klStandardNormal, logDiagNormalFromEps, logStandardNormal } from '../model/loss.js';
 import type { Loss } from '../contract/shapes.js';
@@ -35,6 +36,17 @@ export async function evaluateElbo(vae: VaeModel, set: ImageSet, opts: { batchSi
     await new Promise((r) => setImmediate(r));
   }
   return { total: (rec + kl) / set.count, recon: rec / set.count, kl: kl / set.count };
+}
+
+/**
+ * The first pass of an imported model over the test set, before it is written
+ * or shown: whatever its layers do, they do here first. A figure that is not
+ * finite is refused, with `hint` saying what to check.
+ */
+export async function importedElbo(vae: VaeModel, test: ImageSet, hint: string): Promise<Loss> {
+  const loss = await evaluateElbo(vae, test);
+  if (!Number.isFinite(loss.total)) throw new UserError('NOT_FINITE', `The imported model's test −ELBO is not finite (${loss.total}); ${hint}.`);
+  return loss;
 }
 
 /**

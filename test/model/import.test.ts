@@ -8,7 +8,7 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { importModel } from '../../src/model/import.js';
 import { loadModel, saveModel, writeLayersModel } from '../../src/model/folder.js';
 import { decodeZ } from '../../src/latent/ops.js';
-import { evaluateElbo } from '../../src/latent/evaluate.js';
+import { evaluateElbo, importedElbo } from '../../src/latent/evaluate.js';
 import { manifestFor, train } from '../../src/train/trainer.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { UserError } from '../../src/contract/errors.js';
@@ -155,6 +155,18 @@ test('an imported model whose layers the backend cannot differentiate is explore
     (e: unknown) =>
       e instanceof UserError &&
       /need the Conv2DBackpropFilter kernel to train, which the wasm backend does not have; it can be explored here, but not trained\./.test(e.message),
+  );
+  vae.dispose();
+});
+
+test('an imported model whose figures are not finite is refused on its first pass, with what to check', async () => {
+  const { req } = await written('keras', true);
+  const { vae } = await importModel(req, data);
+  const w = vae.encoder.getLayer('z_mean').trainableWeights[0]!.read() as tf.Variable;
+  w.assign(tf.fill(w.shape, NaN));
+  await assert.rejects(
+    importedElbo(vae, data.test, 'check the likelihood'),
+    (e: unknown) => e instanceof UserError && e.code === 'NOT_FINITE' && /test −ELBO is not finite \(NaN\); check the likelihood\./.test(e.message),
   );
   vae.dispose();
 });

@@ -6,7 +6,7 @@ import { bitsPerDim } from '../../contract/figures.js';
 import { initBackend } from '../../engine/backend.js';
 import { loadDataset, parseDataArg } from '../../data/load.js';
 import { pixelsPerImage, shapeOf } from '../../data/dataset.js';
-import { evaluateElbo } from '../../latent/evaluate.js';
+import { importedElbo } from '../../latent/evaluate.js';
 import { saveModel } from '../../model/folder.js';
 import { checkSaveTarget } from '../../model/save-target.js';
 import { importModel } from '../../model/import.js';
@@ -77,11 +77,7 @@ export function registerImport(program: Command): void {
       );
       const { vae, roles } = imported;
       try {
-        // A pass over the test set before anything is written: whatever the layers do, they do it here first.
-        const metrics = await evaluateElbo(vae, dataset.test);
-        if (!Number.isFinite(metrics.total)) {
-          throw new UserError('NOT_FINITE', `The imported model's test −ELBO is not finite (${metrics.total}); check --decoder-output and --likelihood.`);
-        }
+        const metrics = await importedElbo(vae, dataset.test, 'check --decoder-output and --likelihood');
         const manifest = { ...manifestFor(vae, dataset, DEFAULT_TRAIN, []), metrics };
         const written = await saveModel(out, vae, manifest, null, { replace: Boolean(o.force) });
         const dims = pixelsPerImage(dataset.test);

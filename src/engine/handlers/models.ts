@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/load.js';
 import { loadModel, saveModel } from '../../model/folder.js';
 import { importModel } from '../../model/import.js';
-import { evaluateElbo } from '../../latent/evaluate.js';
+import { importedElbo } from '../../latent/evaluate.js';
 import { manifestFor } from '../../train/trainer.js';
 import { UserError } from '../../contract/errors.js';
 import type { SessionState } from '../session-state.js';
@@ -57,11 +57,7 @@ export function modelHandlers(s: SessionState, serial: Serial): Handlers<'openMo
         signal.throwIfAborted();
         const { vae } = await importModel({ ...input, encoder, decoder }, dataset);
         try {
-          // Run once over the test set before it is shown: whatever the layers do, they do it here first.
-          const loss = await evaluateElbo(vae, dataset.test);
-          if (!Number.isFinite(loss.total)) {
-            throw new UserError('NOT_FINITE', `The imported model's test −ELBO is not finite; check the decoder's output kind and the likelihood.`);
-          }
+          await importedElbo(vae, dataset.test, "check the decoder's output kind and the likelihood");
           signal.throwIfAborted();
         } catch (err) {
           vae.dispose();
