@@ -95,10 +95,17 @@ function binarizeOption(data: DataSpec, o: TrainOpts): DataSpec {
  */
 async function dataOption(o: TrainOpts): Promise<DataSpec> {
   if (o.data === undefined && o.from !== undefined) {
-    const given = ['--binarize', '--image-size', '--channels', '--labels', '--labels-csv', '--label-column'].filter(
-      (_, i) => [o.binarize, o.imageSize, o.channels, o.labels, o.labelsCsv, o.labelColumn][i] !== undefined,
-    );
-    if (given.length > 0) throw new UserError('BAD_CONFIG', `${given[0]} describes --data; with --from and no --data the model's own data is used as it was.`);
+    const given = (
+      [
+        ['--binarize', o.binarize],
+        ['--image-size', o.imageSize],
+        ['--channels', o.channels],
+        ['--labels', o.labels],
+        ['--labels-csv', o.labelsCsv],
+        ['--label-column', o.labelColumn],
+      ] as const
+    ).find(([, v]) => v !== undefined);
+    if (given) throw new UserError('BAD_CONFIG', `${given[0]} describes --data; with --from and no --data the model's own data is used as it was.`);
     return (await readManifest(path.resolve(o.from))).dataset.spec;
   }
   return binarizeOption(imageOptions(parseDataArg(o.data ?? 'mnist', o.labels), o), o);
