@@ -65,12 +65,13 @@ export async function evaluateIwae(
   // Bound the activations: k·b rows of pixels at a time.
   const b = Math.max(1, Math.floor(4096 / k));
   let total = 0;
+  // Read once: a model's configuration reads a learned σ back from its tensor.
+  const d = vae.config.latentDim;
   for (const [s, e] of batches(n, b)) {
     const sum = tf.tidy(() => {
       const rows = e - s;
       const x = batchTensor(set, s, e);
       const { mean, logVar } = vae.encode(x);
-      const d = vae.config.latentDim;
       const eps = tf.randomNormal([k, rows, d], 0, 1, 'float32', rng.seed());
       const z = reparameterise(mean, logVar, eps).reshape([k * rows, d]) as tf.Tensor2D;
       const xk = tf.tile(x, [k, 1]) as tf.Tensor2D;
