@@ -170,3 +170,10 @@ test('an imported model whose figures are not finite is refused on its first pas
   );
   vae.dispose();
 });
+
+test('a model.json nested thousands of levels deep is a sentence, not a crash', async () => {
+  const { req } = await written('keras', true);
+  const deep = '['.repeat(200000) + ']'.repeat(200000);
+  writeFileSync(req.encoder, `{"modelTopology": ${deep}, "weightsManifest": []}`);
+  await assert.rejects(importModel(req, data), (e: unknown) => e instanceof UserError && e.code === 'BAD_MODEL' && /^--encoder: /.test(e.message));
+});
