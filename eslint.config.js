@@ -79,6 +79,9 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
 
+  // CommonJS files (the wasm backend's thread worker) load their modules with require().
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],

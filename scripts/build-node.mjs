@@ -2,6 +2,7 @@
 // thread as ES modules, the sandboxed preload as CommonJS) and the command
 // line with its own engine thread, so the installed package runs plain
 // JavaScript and needs no TypeScript loader. Packages stay in node_modules.
+import { copyFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
@@ -13,3 +14,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.mjs', format: 'esm' }),
   build({ ...common, entryPoints: ['src/engine/engine-thread.ts'], outfile: 'dist/cli/engine-thread.mjs', format: 'esm' }),
 ]);
+
+// Started as a file by the threaded wasm backend (src/engine/wasm-threads.ts), beside the bundles that start it.
+await Promise.all(['dist/electron', 'dist/cli'].map((dir) => copyFile('src/engine/wasm-pthread.cjs', `${dir}/wasm-pthread.cjs`)));

@@ -50,7 +50,7 @@ export function createEngine(emit: Emit, opts: EngineOptions = {}): Engine {
     ...modelHandlers(state, serial),
     ...viewHandlers(state),
     async init() {
-      state.backend = (await initBackend()).name;
+      state.backend = (await initBackend()).label;
       state.recovery = await autosave.pending();
     },
     currentModelId: () => state.modelId,

@@ -5,7 +5,7 @@ import { batches, pixelsPerImage, type ImageSet } from '../data/dataset.js';
 import { klStandardNormal, logDiagNormalFromEps, logStandardNormal } from '../model/loss.js';
 import type { Loss } from '../contract/shapes.js';
 import { type VaeModel } from '../model/vae-model.js';
-import { reparameterise } from '../model/sampling.js';
+import { reparameterise, tfSeed } from '../model/sampling.js';
 
 function batchTensor(set: ImageSet, start: number, end: number): tf.Tensor2D {
   const d = pixelsPerImage(set);
@@ -25,7 +25,7 @@ export async function evaluateElbo(vae: VaeModel, set: ImageSet, opts: { batchSi
     const sums = tf.tidy(() => {
       const x = batchTensor(set, s, e);
       const { mean, logVar } = vae.encode(x);
-      const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', rng.seed());
+      const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', tfSeed(rng.seed()));
       const z = reparameterise(mean, logVar, eps) as tf.Tensor2D;
       return tf.stack([tf.sum(vae.nll(vae.decodeLogits(z), x)), tf.sum(klStandardNormal(mean, logVar))]);
     });
@@ -72,7 +72,7 @@ export async function evaluateIwae(
       const rows = e - s;
       const x = batchTensor(set, s, e);
       const { mean, logVar } = vae.encode(x);
-      const eps = tf.randomNormal([k, rows, d], 0, 1, 'float32', rng.seed());
+      const eps = tf.randomNormal([k, rows, d], 0, 1, 'float32', tfSeed(rng.seed()));
       const z = reparameterise(mean, logVar, eps).reshape([k * rows, d]) as tf.Tensor2D;
       const xk = tf.tile(x, [k, 1]) as tf.Tensor2D;
       const lvk = tf.tile(logVar, [k, 1]) as tf.Tensor2D;

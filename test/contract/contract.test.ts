@@ -46,7 +46,7 @@ for (const [name, connect] of transports) {
     test('reports the session and the datasets', async () => {
       const s = await c.client.getSession({});
       assert.equal(s.status, 'idle');
-      assert.match(s.backend, /^(wasm|tensorflow|cpu)$/);
+      assert.match(s.backend, /^(wasm( \(\d threads\))?|tensorflow|cpu)$/);
       const ds = await c.client.listDatasets({});
       assert.deepEqual(
         ds.map((d) => d.id),

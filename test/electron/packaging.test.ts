@@ -120,6 +120,12 @@ test('what the engine reads from disk is unpacked from the asar archive, and the
   const wasm = walk(packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'dist')).filter((f) => f.endsWith('.wasm'));
   assert.ok(wasm.some((f) => f.endsWith('tfjs-backend-wasm-simd.wasm')));
   assert.deepEqual(matched(wasm), wasm);
+  // The threaded build: its script and binary, read by worker threads, and the file its threads start from.
+  const threaded = walk(packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'wasm-out')).filter((f) => /threaded-simd\.(js|wasm|worker\.js)$/.test(f));
+  assert.equal(threaded.length, 3, 'the threaded build has its script, binary and worker script');
+  assert.deepEqual(matched(threaded), threaded);
+  assert.ok(existsSync('dist/electron/wasm-pthread.cjs'), 'the pthread worker file is built beside the engine thread');
+  assert.deepEqual(matched(['dist/electron/wasm-pthread.cjs']), ['dist/electron/wasm-pthread.cjs']);
   assert.ok(
     unpack.some((p) => minimatch('node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node', p)),
     'native TensorFlow, where it installed',

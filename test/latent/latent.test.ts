@@ -10,6 +10,7 @@ import { train } from '../../src/train/trainer.js';
 import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
 import { evaluateElbo, evaluateIwae } from '../../src/latent/evaluate.js';
 import { subset } from '../../src/data/dataset.js';
+import { sampleZ } from '../../src/model/sampling.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
 
@@ -46,6 +47,15 @@ test('decoding the mean is deterministic; sampling z is not, unless seeded alike
   // The mean reconstruction is the decode of the encoded mean.
   const enc = await encodeSet(vae, few);
   assert.ok(maxAbsDiff(await decodeZ(vae, enc.mean), a.pixels) < 1e-6);
+});
+
+test('a sample drawn with seed 0 repeats, as every other seed does (tfjs reads a seed of 0 as none)', () => {
+  const mean = tf.zeros([4, 3]) as tf.Tensor2D;
+  const logVar = tf.zeros([4, 3]) as tf.Tensor2D;
+  const draw = (seed: number) => tf.tidy(() => Array.from(sampleZ(mean, logVar, seed).dataSync()));
+  assert.deepEqual(draw(0), draw(0));
+  assert.notDeepEqual(draw(0), draw(1));
+  tf.dispose([mean, logVar]);
 });
 
 test('decodeZ checks its input and leaks nothing', async () => {

@@ -82,7 +82,7 @@ export function registerImport(program: Command): void {
         const written = await saveModel(out, vae, manifest, null, { replace: Boolean(o.force) });
         const dims = pixelsPerImage(dataset.test);
         process.stdout.write(
-          `Imported a VAE for ${shapeOf(dataset.test)} images, latent ${vae.config.latentDim}, ${vae.config.arch === 'imported' ? vae.config.imported.parameters.toLocaleString('en-US') : ''} parameters [${backend.name}]\n` +
+          `Imported a VAE for ${shapeOf(dataset.test)} images, latent ${vae.config.latentDim}, ${vae.config.arch === 'imported' ? vae.config.imported.parameters.toLocaleString('en-US') : ''} parameters [${backend.label}]\n` +
             `  encoder outputs: ${roles.how}\n` +
             `  decoder output:  ${imported.decoderOutput}${imported.decoderOutputFound ? ' (read from its last layer; --decoder-output to change)' : ''}\n` +
             `  ${dataset.name} test −ELBO ${metrics.total.toFixed(2)} nats (${bitsPerDim(metrics.total, dims).toFixed(4)} bits per dimension): reconstruction ${metrics.recon.toFixed(2)}, KL ${metrics.kl.toFixed(2)}\n` +

@@ -24,7 +24,7 @@ interface Loaded {
 
 async function open(dir: string): Promise<Loaded> {
   const backend = await initBackend();
-  return { model: await loadModel(path.resolve(dir)), backend: backend.name };
+  return { model: await loadModel(path.resolve(dir)), backend: backend.label };
 }
 
 async function dataFor(model: SavedModel, dataArg?: string): Promise<Dataset> {

@@ -225,7 +225,7 @@ export function registerTrain(program: Command): void {
         });
         process.stderr.write(`${line}\n`);
       }
-      const run = new TrainingJob({ vae, dataset, config: request.training, backend: backend.name, history, adamState, out: request.out }, (e) =>
+      const run = new TrainingJob({ vae, dataset, config: request.training, backend: backend.label, history, adamState, out: request.out }, (e) =>
         reporter.handle(e),
       );
       let interrupts = 0;
