@@ -46,12 +46,38 @@ function inputGradient(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return tf.matMul(dz, tf.transpose(w));
 }
 
+/** Σ over rows as a 1×rows product: the wasm backend sums along axis 0 through a transpose, 5× slower. */
+export function sumRows(t: tf.Tensor2D): tf.Tensor1D {
+  return tf.reshape(tf.matMul(tf.ones([1, t.shape[0]]), t), [t.shape[1]]);
+}
+
+/** y = act(x·W + b), as a tfjs Dense layer computes it. */
+export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, act: DenseActivation): tf.Tensor2D {
+  return activate(tf.add(tf.matMul(x, kernel), bias) as tf.Tensor2D, act);
+}
+
 /**
- * y = act(x·W + b) with a hand-written gradient that transposes explicitly
- * before each matMul. The stock MatMul gradient asks for A·Bᵀ and Aᵀ·B, which
- * the wasm backend runs about 15× slower than a plain A·B; a transpose is a
- * cheap copy. `inputGrad: false` skips dx for the first layer, whose input is
- * data and never needs a gradient.
+ * The gradients of y = act(x·W + b) given dy, from x, W and y: [dx, dW, db],
+ * dx null when not wanted. Each matMul takes an explicit transpose: the stock
+ * MatMul gradient asks for A·Bᵀ and Aᵀ·B, which the wasm backend runs about
+ * 15× slower than a plain A·B; a transpose is a cheap copy.
+ */
+export function denseBackward(
+  dy: tf.Tensor2D,
+  x: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  y: tf.Tensor2D,
+  act: DenseActivation,
+  wantDx: boolean,
+): [tf.Tensor2D | null, tf.Tensor2D, tf.Tensor1D] {
+  const dz = activationGrad(dy, y, act);
+  return [wantDx ? inputGradient(dz, kernel) : null, tf.matMul(tf.transpose(x), dz), sumRows(dz)];
+}
+
+/**
+ * y = act(x·W + b) with the hand-written gradient of `denseBackward`.
+ * `inputGrad: false` skips dx for the first layer, whose input is data and
+ * never needs a gradient.
  *
  * The maths is exactly a tfjs Dense layer's, so the same weights load as a
  * standard Layers model anywhere.
@@ -59,18 +85,14 @@ function inputGradient(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, act: DenseActivation, inputGrad = true): tf.Tensor2D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x2, w2, bi, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const y = activate(tf.add(tf.matMul(x2, w2), bi) as tf.Tensor2D, act);
+    const y = denseForward(x2, w2, bi, act);
     save([x2, w2, y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dz = activationGrad(dy as tf.Tensor2D, ys, act);
-        const dw = tf.matMul(tf.transpose(xs), dz);
-        // Σ over rows as a 1×rows product: the wasm backend sums along axis 0 through a transpose, 5× slower.
-        const db = tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [dz.shape[1]]);
-        const dx = inputGrad ? inputGradient(dz, ws) : tf.zerosLike(xs);
-        return [dx, dw, db];
+        const [dx, dw, db] = denseBackward(dy as tf.Tensor2D, xs, ws, ys, act, inputGrad);
+        return [dx ?? tf.zerosLike(xs), dw, db];
       },
     };
   });

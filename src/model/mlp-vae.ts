@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/dataset.js';
 import type { NativeConfig } from '../contract/shapes.js';
 import { dense, type DenseActivation } from './dense.js';
+import { mlpObjectiveGradients, type ObjectiveGradients } from './mlp-backprop.js';
 import { denseLayers, init } from './init.js';
 import { checkedConfig, checkNativeEnds, LayersVae, layerParams, wrapSaved, type LayerParams } from './vae-model.js';
 
@@ -86,6 +87,13 @@ export class MlpVae extends LayersVae {
       mean: dense(h, this.encMean.kernel, this.encMean.bias, 'linear', !first),
       logVar: dense(h, this.encLogVar.kernel, this.encLogVar.bias, 'linear', !first),
     };
+  }
+
+  /** The objective's gradients by hand (mlp-backprop.ts); a learned σ goes through the tape instead. */
+  objectiveGradients(x: tf.Tensor2D, klWeight: number, seed: number): ObjectiveGradients | null {
+    if (this.likelihoodLearns()) return null;
+    const layers = { enc: this.enc, mean: this.encMean, logVar: this.encLogVar, dec: this.dec };
+    return mlpObjectiveGradients(layers, x, (l, xs) => this.nll(l, xs), klWeight, seed);
   }
 
   /** p(x|z) parameters as logits, one row of pixels per z. Differentiable. */

@@ -5,6 +5,7 @@ import { pixelsPerImage } from '../data/dataset.js';
 import { checkModelSize, parameterCount } from './capacity.js';
 import { describeIssues } from './config.js';
 import { Likelihood } from './likelihood.js';
+import type { ObjectiveGradients } from './mlp-backprop.js';
 
 /**
  * What every VAE architecture offers the engine: q(z|x) as mean and
@@ -29,6 +30,12 @@ export interface VaeModel {
   nll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D;
   /** Pixels in [0, 1] for a batch of z. */
   pixels(z: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The training objective's gradients written out by hand, where the
+   * architecture has them (in `variables()` order, with the batch sums of
+   * recon and KL); null or absent where tfjs' tape must take them.
+   */
+  objectiveGradients?(x: tf.Tensor2D, klWeight: number, seed: number): ObjectiveGradients | null;
   dispose(): void;
 }
 
@@ -124,6 +131,11 @@ export abstract class LayersVae implements VaeModel {
 
   nll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
     return this.likelihood.nll(logits, x);
+  }
+
+  /** Whether the likelihood has parameters of its own to train (a learned σ). */
+  protected likelihoodLearns(): boolean {
+    return this.likelihood.variables().length > 0;
   }
 
   /** Pixels in [0, 1] for a batch of z: the one place sigmoid turns logits into an image. */
