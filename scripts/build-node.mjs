@@ -13,6 +13,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.mjs', format: 'esm' }),
   build({ ...common, entryPoints: ['src/engine/engine-thread.ts'], outfile: 'dist/cli/engine-thread.mjs', format: 'esm' }),
+  // Adam's helper thread (src/train/adam.ts), beside each bundle that trains.
+  build({ ...common, entryPoints: ['src/train/adam-thread.ts'], outfile: 'dist/electron/adam-thread.mjs', format: 'esm' }),
+  build({ ...common, entryPoints: ['src/train/adam-thread.ts'], outfile: 'dist/cli/adam-thread.mjs', format: 'esm' }),
 ]);
 
 // Started as a file by the threaded wasm backend (src/engine/wasm-threads.ts), beside the bundles that start it.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { VaeModel } from '../model/vae-model.js';
-import { createAdam, type Adam } from './adam.js';
+import { startAdam, type Adam } from './adam.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import { gradients } from './gradients.js';
 
@@ -17,7 +17,7 @@ export class AdamStepper {
   ) {}
 
   static async start(vae: VaeModel, learningRate: number, initial: AdamState | null): Promise<AdamStepper> {
-    return new AdamStepper(vae, createAdam(vae.variables(), learningRate, initial));
+    return new AdamStepper(vae, await startAdam(vae.variables(), learningRate, initial));
   }
 
   /** One step; returns the batch means of reconstruction NLL and KL. */

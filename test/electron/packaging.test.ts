@@ -97,7 +97,15 @@ test('the packaged files hold the built app: main (package.json "main"), preload
   const excluded = globs.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const packed = (f: string) => patterns.some((p) => minimatch(f, p)) && !excluded.some((p) => minimatch(f, p));
   const main = JSON.parse(readFileSync('package.json', 'utf8')).main as string;
-  for (const f of [main, 'dist/electron/preload.cjs', 'dist/electron/engine-thread.mjs', 'dist/renderer/index.html', 'package.json']) {
+  for (const f of [
+    main,
+    'dist/electron/preload.cjs',
+    'dist/electron/engine-thread.mjs',
+    'dist/electron/adam-thread.mjs',
+    'dist/electron/wasm-pthread.cjs',
+    'dist/renderer/index.html',
+    'package.json',
+  ]) {
     assert.ok(existsSync(f), `${f} is built`);
     assert.ok(packed(f), `${f} is packaged`);
   }

@@ -1,25 +1,29 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { createAdam, type AdamKind } from '../../src/train/adam.js';
+import { startAdam, type AdamKind } from '../../src/train/adam.js';
+import type { AdamState } from '../../src/model/optimizer-state.js';
 import { assertNoLeak, maxAbsDiff, setupTf } from '../helpers/tf.js';
 
 before(async () => {
   await setupTf();
 });
 
-// Both updates are held to the same tests: in place in the wasm backend's memory, and as tfjs ops.
-for (const kind of ['heap', 'tensor'] as AdamKind[]) {
-  const Adam = function (vars: tf.Variable[], lr: number, initial: Parameters<typeof createAdam>[2] = null) {
-    return createAdam(vars, lr, initial, kind);
-  } as unknown as new (vars: tf.Variable[], lr: number, initial?: Parameters<typeof createAdam>[2]) => ReturnType<typeof createAdam>;
-
-  test(`${kind}: follows the same path as tfjs's Adam (same maths, bias corrections folded into the step)`, async () => {
+// Every update is held to the same tests: in the wasm backend's memory on this thread alone and with a
+// helper thread taking half of each variable, and as tfjs ops.
+for (const [kind, threads] of [
+  ['heap', 1],
+  ['heap', 2],
+  ['tensor', 1],
+] as Array<[AdamKind, number]>) {
+  const name = `${kind}${threads > 1 ? `, ${threads} threads` : ''}`;
+  const Adam = (vars: tf.Variable[], lr: number, initial: AdamState | null = null) => startAdam(vars, lr, initial, kind, threads);
+  test(`${name}: follows the same path as tfjs's Adam (same maths, bias corrections folded into the step)`, async () => {
     const target = tf.tensor1d([3, -2, 0.5]);
     const loss = (w: tf.Variable) => () => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar;
     const a = tf.variable(tf.zeros([3]));
     const b = tf.variable(tf.zeros([3]));
-    const ours = new Adam([a], 0.05);
+    const ours = await Adam([a], 0.05);
     const ref = tf.train.adam(0.05, 0.9, 0.999, 1e-8);
     for (let i = 0; i < 50; i++) {
       const { grads } = tf.variableGrads(loss(a), [a]);
@@ -33,9 +37,9 @@ for (const kind of ['heap', 'tensor'] as AdamKind[]) {
     ref.dispose();
   });
 
-  test(`${kind}: moments that decay for want of gradient end at exactly zero, never as subnormal floats`, async () => {
+  test(`${name}: moments that decay for want of gradient end at exactly zero, never as subnormal floats`, async () => {
     const w = tf.variable(tf.zeros([4]));
-    const adam = new Adam([w], 0.001);
+    const adam = await Adam([w], 0.001);
     const one = tf.ones([4]);
     const zero = tf.zeros([4]);
     adam.apply([one]);
@@ -54,28 +58,28 @@ for (const kind of ['heap', 'tensor'] as AdamKind[]) {
     tf.dispose([one, zero, w]);
   });
 
-  test(`${kind}: creating, restoring and disposing the optimiser leaks nothing`, async () => {
+  test(`${name}: creating, restoring and disposing the optimiser leaks nothing`, async () => {
     const w = tf.variable(tf.zeros([3]));
     await assertNoLeak('Adam lifecycle', async () => {
-      const a = new Adam([w], 0.01);
+      const a = await Adam([w], 0.01);
       const g = tf.ones([3]);
       a.apply([g]);
       g.dispose();
-      const b = new Adam([w], 0.01, await a.state());
+      const b = await Adam([w], 0.01, await a.state());
       a.dispose();
       b.dispose();
     });
     w.dispose();
   });
 
-  test(`${kind}: restored state continues exactly`, async () => {
+  test(`${name}: restored state continues exactly`, async () => {
     const g = tf.tensor1d([0.3, -1]);
     const w1 = tf.variable(tf.zeros([2]));
     const w2 = tf.variable(tf.zeros([2]));
-    const a = new Adam([w1], 0.01);
+    const a = await Adam([w1], 0.01);
     for (let i = 0; i < 5; i++) a.apply([g]);
     w2.assign(w1);
-    const b = new Adam([w2], 0.01, await a.state());
+    const b = await Adam([w2], 0.01, await a.state());
     a.apply([g]);
     b.apply([g]);
     assert.deepEqual(Array.from(await w1.data()), Array.from(await w2.data()));
@@ -83,12 +87,12 @@ for (const kind of ['heap', 'tensor'] as AdamKind[]) {
     b.dispose();
   });
 
-  test(`${kind}: several variables of different shapes, updated together, follow their own paths and save by variable`, async () => {
+  test(`${name}: several variables of different shapes, updated together, follow their own paths and save by variable`, async () => {
     const targets = [tf.tensor2d([[1, -1, 2]]), tf.tensor1d([0.5, 4]), tf.scalar(-3)];
     const ours = targets.map((t) => tf.variable(tf.zerosLike(t)));
     const theirs = targets.map((t) => tf.variable(tf.zerosLike(t)));
     const loss = (ws: tf.Variable[]) => () => tf.addN(ws.map((w, i) => tf.sum(tf.square(tf.sub(w, targets[i]!))))) as tf.Scalar;
-    const adam = new Adam(ours, 0.05);
+    const adam = await Adam(ours, 0.05);
     const ref = tf.train.adam(0.05, 0.9, 0.999, 1e-8);
     for (let i = 0; i < 30; i++) {
       const { grads } = tf.variableGrads(loss(ours), ours);
@@ -111,10 +115,10 @@ for (const kind of ['heap', 'tensor'] as AdamKind[]) {
     ref.dispose();
   });
 
-  test(`${kind}: a product taken after a step uses the new weights (the backend caches operators with weights packed in)`, () => {
+  test(`${name}: a product taken after a step uses the new weights (the backend caches operators with weights packed in)`, async () => {
     const x = tf.randomNormal([8, 16], 0, 1, 'float32', 1);
     const w = tf.variable(tf.randomNormal([16, 4], 0, 1, 'float32', 2));
-    const adam = new Adam([w], 0.1);
+    const adam = await Adam([w], 0.1);
     const before = tf.matMul(x, w);
     const g = tf.onesLike(w);
     adam.apply([g]);
@@ -126,3 +130,24 @@ for (const kind of ['heap', 'tensor'] as AdamKind[]) {
     tf.dispose([x, w, before, g, after, fresh]);
   });
 }
+
+test('the helper thread changes nothing: two threads give the same weights and moments as one, to the bit', async () => {
+  const shapes = [[33, 17], [17], [5]];
+  const run = async (threads: number) => {
+    const vars = shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 10 + i)));
+    const adam = await startAdam(vars, 0.01, null, 'heap', threads);
+    for (let step = 0; step < 6; step++) {
+      const grads = shapes.map((s, i) => tf.randomNormal(s, 0, 1, 'float32', 100 * step + i + 1));
+      adam.apply(grads);
+      tf.dispose(grads);
+    }
+    const weights = vars.map((w) => Array.from(w.dataSync()));
+    const state = (await adam.state())!;
+    adam.dispose();
+    tf.dispose(vars);
+    return { weights, m: state.m.map((x) => Array.from(x)), v: state.v.map((x) => Array.from(x)) };
+  };
+  const one = await run(1);
+  const two = await run(2);
+  assert.deepEqual(two, one);
+});
