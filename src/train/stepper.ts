@@ -5,10 +5,12 @@ import type { AdamState } from '../model/optimizer-state.js';
 import { gradients } from './gradients.js';
 
 /**
- * Adam steps on the batch-mean objective, one pass over the whole batch on
- * this thread. (Splitting each step over two threads was measured slower on
- * the 2-core build machines: the gradient and weight copies between threads and
- * memory-bound Adam running on both cores cost more than the second core saved.)
+ * Adam steps on the batch-mean objective, one pass over the whole batch. Both
+ * cores work inside each step: the wasm backend's matrix products run on its
+ * thread pool and Adam on a helper thread. (Data-parallel steps, half a batch
+ * a thread, were measured against this: at best 0.6 ms of a 14 ms step
+ * faster once weights and gradients are copied between threads, within the
+ * noise of one run; `bench/parallel-bound.ts`.)
  */
 export class AdamStepper {
   private constructor(
