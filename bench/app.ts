@@ -9,11 +9,13 @@ import type { Input } from '../src/contract/index.js';
 import { createClient } from '../src/rpc/client.js';
 import { socketEndpoint, type SocketLike } from '../src/rpc/ws-endpoint.js';
 import { launchChromium, openApp, serveForTest } from '../test/e2e/browser.js';
+import { tempDir } from '../test/helpers/fixtures.js';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms (n=${xs.length})`;
 
-const server = await serveForTest({ port: 0, host: '127.0.0.1' });
+// A data folder of its own: the user's autosave is not touched.
+const server = await serveForTest({ port: 0, host: '127.0.0.1', dataDir: tempDir('le-bench-') });
 const ws = new WebSocket(server.rpcUrl);
 await new Promise((r) => ws.once('open', r));
 const client = createClient(socketEndpoint(ws as unknown as SocketLike));
