@@ -18,6 +18,8 @@ export interface BackendInfo {
   label: string;
   /** Why a preferred backend (or more threads) was passed over, for display. */
   notes: string[];
+  /** A sentence for the person waiting, when the backend runs slower than it should (the threads did not start); else null. */
+  warning: string | null;
 }
 
 let current: BackendInfo | null = null;
@@ -83,14 +85,15 @@ async function startWasm(threads: number, notes: string[]): Promise<boolean> {
   if (threads > 1) {
     const oneThread = tf.engine().registryFactory.wasm!;
     let reason = 'it did not initialise';
-    registerThreadedWasm(threads, (why) => (reason = why));
-    if (await tf.setBackend('wasm').catch(() => false)) {
-      await tf.ready();
-      return true;
+    if (registerThreadedWasm(threads, (why) => (reason = why))) {
+      if (await tf.setBackend('wasm').catch(() => false)) {
+        await tf.ready();
+        return true;
+      }
+      tf.removeBackend('wasm');
+      tf.registerBackend('wasm', oneThread.factory, oneThread.priority);
     }
     notes.push(`wasm on ${threads} threads: ${reason}, so it runs on one thread`);
-    tf.removeBackend('wasm');
-    tf.registerBackend('wasm', oneThread.factory, oneThread.priority);
   }
   if (!(await tf.setBackend('wasm'))) return false;
   await tf.ready();
@@ -98,7 +101,11 @@ async function startWasm(threads: number, notes: string[]): Promise<boolean> {
 }
 
 function describe(name: BackendName, threads: number, notes: string[]): BackendInfo {
-  return { name, threads, label: threads > 1 ? `${name} (${threads} threads)` : name, notes };
+  const fallback = notes.find((n) => n.startsWith('wasm on '));
+  const warning = fallback
+    ? `The WebAssembly backend runs on one thread (${fallback.replace(/^wasm on \d+ threads: /, '').replace(/, so it runs on one thread$/, '')}): training takes about 1.5× as long.`
+    : null;
+  return { name, threads, label: threads > 1 ? `${name} (${threads} threads)` : name, notes, warning };
 }
 
 /** The backend chosen by `initBackend`, or null before it ran. */

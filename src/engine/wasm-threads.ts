@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -42,11 +43,18 @@ interface WasmImports {
  * (`asarUnpack` in electron-builder.yml), since worker threads start from
  * plain files.
  */
-export function registerThreadedWasm(threads: number, onFailure: (reason: string) => void): void {
+export function registerThreadedWasm(threads: number, onFailure: (reason: string) => void): boolean {
   const wasmPkg = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const dir = packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'wasm-out');
   const glue = path.join(dir, 'tfjs-backend-wasm-threaded-simd.js');
   const worker = outsideAsar(fileURLToPath(new URL('./wasm-pthread.cjs', import.meta.url)));
+  // A missing file would surface as an error thrown inside a worker's event handler, which ends the process.
+  const files = [glue, path.join(dir, 'tfjs-backend-wasm-threaded-simd.wasm'), path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js'), worker];
+  const missing = files.find((f) => !existsSync(f));
+  if (missing) {
+    onFailure(`${path.basename(missing)} is missing`);
+    return false;
+  }
   const priority = tf.engine().registryFactory.wasm?.priority ?? 2;
   tf.removeBackend('wasm');
   tf.registerBackend(
@@ -106,6 +114,7 @@ export function registerThreadedWasm(threads: number, onFailure: (reason: string
     },
     priority,
   );
+  return true;
 }
 
 /** The threads XNNPACK runs on in the wasm backend now (1 on the one-thread build). */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { cpSync, rmSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { requestedThreads } from '../../src/engine/backend.js';
@@ -83,4 +84,24 @@ test('the built command line trains on two threads and says so', { timeout: 1200
   });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /with the wasm \(2 threads\) backend/);
+});
+
+test('a missing thread file: the command line trains on one thread and says why, instead of failing', { timeout: 120000 }, async () => {
+  // A copy of the built command line without its thread file, inside the project so its packages resolve.
+  const copy = path.join('test-output', `cli-without-threads-${process.pid}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync('dist/cli', copy, { recursive: true });
+  rmSync(path.join(copy, 'wasm-pthread.cjs'));
+  try {
+    const script = `const { main } = await import(${JSON.stringify(pathToFileURL(path.resolve(copy, 'main.mjs')).href)}); process.exitCode = await main(process.argv.slice(1));`;
+    const r = await run(
+      ['--input-type=module', '-e', script, 'train', '--out', path.join(tempDir(), 'm'), '--epochs', '1', '--limit', '128', '--latent', '2', '--hidden', '16'],
+      { LATENT_EXPLORER_THREADS: '2' },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /The WebAssembly backend runs on one thread \(wasm-pthread\.cjs is missing\): training takes about 1\.5× as long\./);
+    assert.match(r.stderr, /with the wasm backend/);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });

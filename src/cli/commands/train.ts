@@ -206,6 +206,7 @@ export function registerTrain(program: Command): void {
       const request = await trainRequestFromOptions(o);
       const reporter = new TrainReporter(Boolean(o.json));
       const backend = await initBackend();
+      if (backend.warning) process.stderr.write(`${backend.warning}\n`);
       const bar = new LoadBar();
       let prepared;
       try {
