@@ -58,7 +58,7 @@ test('train --json prints one JSON object per epoch on stdout and nothing else',
 test('train without --json prints a line per epoch', async () => {
   const r = await cli('train', '--out', path.join(work, 'plain'), '--data', dataDir, '--epochs', '1', '--batch', '64', '--hidden', '16');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^epoch 1\/1 {2}train −ELBO [\d.]+ \(rec [\d.]+, KL [\d.]+\) {2}test −ELBO .* nats .* img\/s {2}\[\w+\]\n$/);
+  assert.match(r.stdout, /^epoch 1\/1 {2}train −ELBO [\d.]+ \(rec [\d.]+, KL [\d.]+\) {2}test −ELBO .* nats .* img\/s {2}\[\w+( \(\d threads\))?\]\n$/);
   // The test figure also in bits per dimension: nats over 7×5 values and ln 2.
   const [, nats, bits] = /test −ELBO ([\d.]+) .* nats = ([\d.]+) bits\/dim/.exec(r.stdout)!;
   assert.ok(Math.abs(Number(bits) - Number(nats) / (35 * Math.LN2)) < 0.002, r.stdout);
