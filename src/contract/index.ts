@@ -29,6 +29,19 @@ export const requests = {
     input: z.object({ data: DataSpecSchema, model: NewModelSchema.omit({ kind: true }), training: TrainConfigSchema, discard: z.boolean().optional() }),
     output: SessionSchema,
   },
+  /**
+   * What a model would cost on this machine, measured before training it: one
+   * Adam step at this batch size and one test image evaluated, in ms. Refused
+   * while a run is training (its own speed is reported as it goes).
+   */
+  measureTraining: {
+    input: z.object({
+      model: NewModelSchema.omit({ kind: true }),
+      image: z.object({ height: z.number().int().min(1).max(1024), width: z.number().int().min(1).max(1024), channels: z.union([z.literal(1), z.literal(3)]) }),
+      batchSize: TrainConfigSchema.shape.batchSize,
+    }),
+    output: z.object({ msPerStep: z.number(), msPerTestImage: z.number() }),
+  },
   /** Continues training the current model for more epochs. */
   continueTraining: { input: z.object({ epochs: z.number().int().min(1).max(100000) }), output: SessionSchema },
   pauseTraining: { input: z.object({}), output: SessionSchema },

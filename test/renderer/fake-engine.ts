@@ -105,6 +105,12 @@ export class FakeEngine implements EngineApi {
       this.session = { ...this.session, status: 'running', history: [], unsaved: false };
       return this.session;
     });
+  /** A step costs 2 ms per hidden unit in the first layer and a test image 0.05 ms: estimates differ by model, predictably. */
+  measureTraining = (input: Input<'measureTraining'>) =>
+    this.#answer('measureTraining', input, () => ({
+      msPerStep: (input.model.hidden[0] ?? 1) * 0.02 * (input.model.arch === 'conv' ? 10 : 1),
+      msPerTestImage: 0.05,
+    }));
   continueTraining = (input: Input<'continueTraining'>) => this.#answer('continueTraining', input, () => this.session);
   pauseTraining = (input: Input<'pauseTraining'>) => this.#answer('pauseTraining', input, () => this.session);
   resumeTraining = (input: Input<'resumeTraining'>) => this.#answer('resumeTraining', input, () => this.session);

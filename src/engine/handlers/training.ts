@@ -5,6 +5,7 @@ import { DEFAULT_TRAIN } from '../../contract/defaults.js';
 import { loadDataset } from '../../data/load.js';
 import { createModel } from '../../model/architectures.js';
 import { TrainingJob } from '../../train/training-job.js';
+import { measureStep } from '../../train/measure.js';
 import { UserError } from '../../contract/errors.js';
 import type { Handlers, Serial } from './types.js';
 import type { SessionState } from '../session-state.js';
@@ -12,7 +13,7 @@ import type { SessionState } from '../session-state.js';
 /** How often, at most, the UI is told to redraw the latent space while training. */
 const LATENT_REFRESH_MS = 2000;
 
-type TrainingMethods = 'startTraining' | 'continueTraining' | 'pauseTraining' | 'resumeTraining' | 'stopTraining';
+type TrainingMethods = 'startTraining' | 'measureTraining' | 'continueTraining' | 'pauseTraining' | 'resumeTraining' | 'stopTraining';
 
 type Status = Session['status'];
 /** Which states each control is allowed in, what it does to the job, and the status it leads to. */
@@ -114,6 +115,12 @@ export function trainingHandlers(s: SessionState, serial: Serial): Handlers<Trai
         s.training = input.training;
         runTraining(s, input.training.epochs);
         return s.snapshot();
+      }),
+    measureTraining: (input) =>
+      serial('Measuring a training step', async () => {
+        s.requireIdle('measure another model');
+        const { height, width, channels } = input.image;
+        return measureStep({ ...input.model, height, width, ...(channels === 1 ? {} : { channels }) }, input.batchSize);
       }),
     continueTraining: (input) =>
       serial('Continuing', async () => {

@@ -12,6 +12,7 @@ import { ModelActions } from './models.js';
 import { Notices } from './notices.svelte.js';
 import { SelectionState } from './selection.svelte.js';
 import { SessionMirror } from './session.svelte.js';
+import { StartState } from './start.svelte.js';
 import { StripState } from './strip.svelte.js';
 import { TrainingForm } from './training-form.svelte.js';
 
@@ -44,6 +45,8 @@ export class AppState {
   readonly explore: ExploreState;
   readonly exports: ExportsState;
   readonly models: ModelActions;
+  /** The first screen: presets, their measured times, one click to train. */
+  readonly start: StartState;
   readonly #api: Client;
   readonly #calls: Calls;
   readonly #link: Link | null;
@@ -69,6 +72,7 @@ export class AppState {
       dialogs: opts.dialogs ?? null,
       show: (s) => void this.#apply(s),
     });
+    this.start = new StartState(this.#calls, this.session, this.form, this.models);
   }
 
   /** Subscribes to the engine and shows its session. */
