@@ -20,6 +20,8 @@ export const SessionSchema = z.object({
   backend: z.string(),
   status: TrainStatusSchema,
   error: z.string().nullable(),
+  /** What the last run's end left the model as, when that needs saying (a stop inside an epoch, a failure): a sentence. */
+  outcome: z.string().nullable(),
   dataset: DatasetInfoSchema.nullable(),
   model: ModelConfigSchema.nullable(),
   training: TrainConfigSchema.nullable(),

@@ -25,6 +25,7 @@ export class SessionState {
   backend = 'unknown';
   status: Status = 'idle';
   error: string | null = null;
+  outcome: string | null = null;
   dataset: Dataset | null = null;
   vae: VaeModel | null = null;
   training: TrainConfig | null = null;
@@ -52,6 +53,7 @@ export class SessionState {
       backend: this.backend,
       status: this.status,
       error: this.error,
+      outcome: this.outcome,
       dataset: this.dataset ? describeDataset(this.dataset) : null,
       model: this.vae?.config ?? null,
       training: this.training,
@@ -129,6 +131,7 @@ export class SessionState {
     this.history = [];
     this.progress = null;
     this.adam = null;
+    this.outcome = null;
     this.modelDir = dir;
     this.modelId += 1;
     this.unsaved = false;

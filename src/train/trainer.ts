@@ -12,6 +12,7 @@ import { evaluateElbo } from '../latent/evaluate.js';
 import type { PauseGate } from './pause-gate.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import { AdamStepper } from './stepper.js';
+import * as tf from '@tensorflow/tfjs';
 
 export type { BatchProgress };
 
@@ -41,6 +42,12 @@ export interface TrainResult {
   history: EpochRecord[];
   /** True when the signal stopped the run before its last epoch ended. */
   stopped: boolean;
+  /**
+   * Where a stop came, when it came inside an epoch: the batches of that
+   * epoch were set aside and the model holds the weights it had when the
+   * epoch began (those of the last epoch in `history`, or of before the run).
+   */
+  stoppedAt: { epoch: number; batch: number; batches: number } | null;
   /** Test figures after the last completed epoch, or null if none completed. */
   metrics: Loss | null;
   /** Adam's state at the end, to save with the model. */
@@ -48,6 +55,16 @@ export interface TrainResult {
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/** A run ended by a non-finite loss: the model is back at the weights the epoch began with, and this is Adam's state of then. */
+export class NonFiniteLoss extends UserError {
+  constructor(
+    message: string,
+    readonly adamState: AdamState | null,
+  ) {
+    super('NOT_FINITE', message);
+  }
+}
 
 export function manifestFor(vae: VaeModel, dataset: Dataset, config: TrainConfig, history: EpochRecord[]): Manifest {
   return {
@@ -95,6 +112,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let pausedMs = 0;
   let samplesDone = 0;
   let stopped = false;
+  let stoppedAt: TrainResult['stoppedAt'] = null;
+  // The weights and Adam's state as the epoch began: a stop inside the epoch or a
+  // non-finite loss goes back to them, so the model always matches its history.
+  let snapshot = await snapshotOf(vae, stepper);
   try {
     for (let epoch = firstEpoch; epoch <= lastEpoch && !stopped; epoch++) {
       // Shuffles and sampling depend only on (seed, epoch), so a run continued
@@ -115,6 +136,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         }
         if (opts.signal?.aborted) {
           stopped = true;
+          if (b > 0) {
+            stoppedAt = { epoch, batch: b, batches: batchCount };
+            restore(vae, snapshot.weights);
+          }
           break;
         }
         const start = b * config.batchSize;
@@ -125,11 +150,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const [rec, kl] = stepper.step(x, rows, klWeight, rng.seed());
         const total = rec + kl;
         if (!Number.isFinite(total) || !Number.isFinite(rec) || !Number.isFinite(kl)) {
-          throw new UserError(
-            'NOT_FINITE',
+          restore(vae, snapshot.weights);
+          throw new NonFiniteLoss(
             `The loss became ${Number.isFinite(total) ? 'infinite' : 'NaN'} at epoch ${epoch}, batch ${b + 1}; training stopped.` +
               (opts.out && history.length > 0 ? ` The checkpoint of epoch ${history.at(-1)!.epoch} in ${opts.out} is intact.` : '') +
               ' Try a lower learning rate.',
+            snapshot.adam,
           );
         }
         sums = { rec: sums.rec + rec * rows, kl: sums.kl + kl * rows, count: sums.count + rows };
@@ -157,7 +183,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const seconds = (performance.now() - epochStart - (pausedMs - epochPausedAt)) / 1000;
       const test = await evaluateElbo(vae, dataset.test, { seed: config.seed + epoch });
       if (!Number.isFinite(test.total)) {
-        throw new UserError('NOT_FINITE', `The test loss became ${test.total} after epoch ${epoch}; training stopped. Try a lower learning rate.`);
+        restore(vae, snapshot.weights);
+        throw new NonFiniteLoss(`The test loss became ${test.total} after epoch ${epoch}; training stopped. Try a lower learning rate.`, snapshot.adam);
       }
       const record: EpochRecord = {
         epoch,
@@ -179,9 +206,30 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           opts.onCheckpointError(err);
         }
       }
+      snapshot = await snapshotOf(vae, stepper);
     }
-    return { history, stopped, metrics: history.at(-1)?.test ?? null, adamState: await stepper.state() };
+    const adamState = stoppedAt ? snapshot.adam : await stepper.state();
+    return { history, stopped, stoppedAt, metrics: history.at(-1)?.test ?? null, adamState };
   } finally {
     stepper.dispose();
   }
+}
+
+interface Snapshot {
+  weights: Float32Array[];
+  adam: AdamState | null;
+}
+
+/** A copy of the model's variables and of Adam's state (a few milliseconds an epoch). */
+async function snapshotOf(vae: VaeModel, stepper: AdamStepper): Promise<Snapshot> {
+  return { weights: vae.variables().map((v) => v.dataSync().slice() as Float32Array), adam: await stepper.state() };
+}
+
+/** Puts copied values back into the model's variables. */
+function restore(vae: VaeModel, weights: Float32Array[]): void {
+  vae.variables().forEach((v, i) => {
+    const t = tf.tensor(weights[i]!, v.shape);
+    v.assign(t);
+    t.dispose();
+  });
 }

@@ -42,6 +42,7 @@ export function trainedSession(overrides: Partial<Session> = {}): Session {
     unsaved: true,
     recovery: null,
     autosaveError: null,
+    outcome: null,
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import { createModel } from '../../src/model/architectures.js';
 import { loadModel, readManifest } from '../../src/model/folder.js';
 import { type TrainConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
+import { stopOutcome } from '../../src/train/outcome.js';
 import { train } from '../../src/train/trainer.js';
 import { PauseGate } from '../../src/train/pause-gate.js';
 import { UserError } from '../../src/contract/errors.js';
@@ -145,7 +146,47 @@ test('a NaN loss stops the run with a clear error and leaves the last good check
   );
   assert.deepEqual(await fs.readFile(path.join(out, 'decoder', 'weights.bin')), before);
   assert.equal((await readManifest(out)).history.length, 1);
+  // The model in memory is back at the checkpoint's weights, so it can still be explored, saved and continued.
+  const checkpoint = await loadModel(out);
+  const weights = (v: { variables(): tf.Variable[] }) => v.variables().map((x) => Array.from(x.dataSync()));
+  assert.deepEqual(weights(saved.vae), weights(checkpoint.vae));
+  checkpoint.vae.dispose();
   saved.vae.dispose();
+});
+
+test('a stop inside an epoch sets its batches aside: the weights and Adam are those of the last finished epoch', async () => {
+  const vae = createModel(arch, 4);
+  const first = await train({ vae, dataset: data, config: cfg({ epochs: 1 }), backend });
+  const weights = () => vae.variables().map((x) => Array.from(x.dataSync()));
+  const afterEpoch1 = weights();
+  const abort = new AbortController();
+  const result = await train({
+    vae,
+    dataset: data,
+    config: cfg({ epochs: 3 }),
+    backend,
+    history: first.history,
+    adamState: first.adamState,
+    signal: abort.signal,
+    progressIntervalMs: 0,
+    onBatch: (p) => {
+      if (p.epoch === 2 && p.batch === 3) abort.abort();
+    },
+  });
+  assert.equal(result.stopped, true);
+  assert.deepEqual(result.stoppedAt, { epoch: 2, batch: 3, batches: 8 });
+  assert.equal(result.history.length, 1, 'epoch 2 did not finish');
+  assert.deepEqual(weights(), afterEpoch1, 'the three batches of epoch 2 were set aside');
+  assert.equal(result.adamState?.iterations, first.adamState?.iterations, "Adam's state is that of epoch 1 too");
+  assert.deepEqual(
+    result.adamState?.m.map((m) => Array.from(m)),
+    first.adamState?.m.map((m) => Array.from(m)),
+  );
+  assert.match(
+    stopOutcome(result)!,
+    /^Stopped during epoch 2, after 3 of its 8 batches\. The model keeps the weights of epoch 1, the last one finished; those batches were set aside, so Continue starts epoch 2 afresh\.$/,
+  );
+  vae.dispose();
 });
 
 test('an abort signal stops between batches; a paused run makes no progress until resumed', async () => {

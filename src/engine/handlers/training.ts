@@ -6,6 +6,8 @@ import { loadDataset } from '../../data/load.js';
 import { createModel } from '../../model/architectures.js';
 import { TrainingJob } from '../../train/training-job.js';
 import { measureStep } from '../../train/measure.js';
+import { failureOutcome, stopOutcome } from '../../train/outcome.js';
+import { NonFiniteLoss } from '../../train/trainer.js';
 import { UserError } from '../../contract/errors.js';
 import type { Handlers, Serial } from './types.js';
 import type { SessionState } from '../session-state.js';
@@ -36,6 +38,7 @@ function runTraining(s: SessionState, epochs: number): void {
   const config = { ...(s.training ?? DEFAULT_TRAIN), epochs };
   const modelId = s.modelId;
   let lastLatentEvent = 0;
+  s.outcome = null;
   s.setStatus('running');
   const job = new TrainingJob(
     {
@@ -83,9 +86,17 @@ function runTraining(s: SessionState, epochs: number): void {
     (result) => {
       s.history = result.history;
       s.adam = result.adamState;
+      s.outcome = stopOutcome(result);
       s.setStatus(result.stopped ? 'stopped' : 'done');
     },
-    (err: unknown) => s.setStatus('failed', err instanceof Error ? err.message : String(err)),
+    (err: unknown) => {
+      // A non-finite loss put the last good epoch's weights back; Adam's state goes back with them.
+      if (err instanceof NonFiniteLoss) {
+        s.adam = err.adamState;
+        s.outcome = failureOutcome(s.history);
+      }
+      s.setStatus('failed', err instanceof Error ? err.message : String(err));
+    },
   );
 }
 

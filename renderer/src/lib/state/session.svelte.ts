@@ -68,6 +68,10 @@ export class SessionMirror {
   get autosaveError(): string | null {
     return this.#session?.autosaveError ?? null;
   }
+  /** What the last run's end left the model as, when that needs saying. */
+  get outcome(): string | null {
+    return this.#session?.outcome ?? null;
+  }
   get generation(): number {
     return this.#generation;
   }
@@ -85,7 +89,8 @@ export class SessionMirror {
     const sameEngine = shown !== null && s.engineId === shown.engineId;
     if (sameEngine && s.modelId < shown.modelId) return 'stale';
     const newModel = !sameEngine || s.modelId !== shown.modelId;
-    const finished = !newModel && this.busy && (s.status === 'done' || s.status === 'stopped');
+    // A failed run put its last good epoch's weights back: they are drawn anew as after a finished one.
+    const finished = !newModel && this.busy && (s.status === 'done' || s.status === 'stopped' || s.status === 'failed');
     this.#session = s;
     this.#progress = s.progress;
     if (newModel) this.#generation++;

@@ -1,0 +1,77 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { writeSyntheticFolder } from '../helpers/fixtures.js';
+import { answerConfirm, startApp, waitStatus, type AppUnderTest } from './browser.js';
+
+// What the training panel says once a run has ended early: after a pause,
+// after a stop inside an epoch, and after a loss that became NaN.
+const OUT = path.resolve('test-output');
+let app: AppUnderTest;
+let page: Page;
+let folder: string;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  app = await startApp();
+  page = app.page;
+  folder = writeSyntheticFolder({ train: 3000, test: 100, h: 8, w: 6 });
+});
+
+after(async () => {
+  await app?.close();
+});
+
+async function trainOnFolder(epochs: number, batch: number, lr: string): Promise<void> {
+  await page.selectOption('[data-testid=dataset]', 'folder');
+  await page.fill('[data-testid=idx-folder]', folder);
+  await page.fill('[data-testid=hidden]', '32');
+  await page.fill('[data-testid=epochs]', String(epochs));
+  await page.fill('[data-testid=batch]', String(batch));
+  await page.fill('[data-testid=limit]', '0');
+  await page.fill('[data-testid=lr]', lr);
+  await page.click('[data-testid=train]');
+}
+
+test('paused, the panel shows no ETA; stopped inside an epoch, it says which weights were kept and where Continue starts', async () => {
+  await trainOnFolder(3, 10, '0.001');
+  await page.waitForFunction(() => /^2 \//.test(document.querySelector('[data-testid=epoch]')?.textContent ?? ''), null, { timeout: 60000 });
+  await page.click('[data-testid=pause]');
+  await waitStatus(page, 'paused', OUT);
+  assert.equal(await page.innerText('[data-testid=eta]'), 'paused');
+  await page.click('[data-testid=resume]');
+  await waitStatus(page, 'running', OUT);
+  await page.click('[data-testid=stop]');
+  await waitStatus(page, 'stopped', OUT);
+  const outcome = await page.innerText('[data-testid=outcome]');
+  assert.match(
+    outcome,
+    /^Stopped during epoch 2, after \d+ of its 300 batches\. The model keeps the weights of epoch 1, the last one finished; those batches were set aside, so Continue starts epoch 2 afresh\.$/,
+  );
+  assert.equal(await page.innerText('[data-testid=trained-epochs]'), '1 epoch', 'the panel shows what the model holds, not where the run was');
+  assert.equal(await page.locator('[data-testid=eta]').count(), 0);
+  assert.match((await page.getAttribute('[data-testid=continue]', 'title')) ?? '', /from epoch 2/);
+  assert.equal((await app.engine.getSession({})).history.length, 1);
+  await page.locator('[aria-label=Training]').screenshot({ path: path.join(OUT, 'states-stopped.png') });
+});
+
+test('after a NaN the model is back at its starting weights, drawn and usable, and the panel says what to do', async () => {
+  await trainOnFolder(1, 10, '1');
+  await answerConfirm(page, 'ok');
+  await waitStatus(page, 'failed', OUT);
+  assert.match(
+    await page.innerText('[aria-label=Training] [role=alert]'),
+    /The loss became NaN at epoch 1, batch \d+; training stopped\. Try a lower learning rate\./,
+  );
+  assert.match(
+    await page.innerText('[data-testid=outcome]'),
+    /The model is back at the weights it started with, as no epoch finished: the scatter, decodes and exports show it/,
+  );
+  const points = await app.engine.latentPoints({});
+  assert.ok(points.count > 0 && Array.from(points.mean).every(Number.isFinite), 'the restored model encodes the test set to finite points');
+  assert.equal(await page.isEnabled('[data-testid=continue]'), true);
+  await page.waitForFunction(() => /latent dims|drawn as they are/.test(document.querySelector('[data-testid=projection-note]')?.textContent ?? ''));
+  await page.screenshot({ path: path.join(OUT, 'states-failed.png') });
+});
