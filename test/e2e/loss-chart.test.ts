@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeSyntheticFolder } from '../helpers/fixtures.js';
-import { startApp, trainFromForm, waitStatus, type AppUnderTest } from './browser.js';
+import { answerConfirm, startApp, trainFromForm, waitStatus, type AppUnderTest } from './browser.js';
 
 // The loss chart is one uPlot, mounted with the panel and fed each epoch as
 // it comes, never built anew. A small IDX folder keeps the training short.
@@ -26,7 +26,7 @@ after(async () => {
 const picture = () => page.evaluate((sel) => (document.querySelector(`${sel} canvas`) as HTMLCanvasElement).toDataURL(), CHART);
 
 test('the loss chart is mounted once: another epoch extends the curves already drawn', async () => {
-  assert.match(await page.innerText('[aria-label="Loss curves"]'), /Curves appear after the first epoch\./);
+  assert.match(await page.innerText('[aria-label="Loss curves"]'), /Curves appear with the first batch\./);
   assert.equal(await page.locator(`${CHART} .uplot`).count(), 1, 'mounted before any epoch');
   await page.evaluate((sel) => {
     (document.querySelector(`${sel} .uplot`) as HTMLElement).dataset.mounted = 'at start';
@@ -48,4 +48,32 @@ test('the loss chart is mounted once: another epoch extends the curves already d
   assert.equal(await page.locator(`${CHART} .uplot`).count(), 1, 'one chart');
   assert.equal(await page.getAttribute(`${CHART} .uplot`, 'data-mounted'), 'at start', 'the chart mounted at the start, updated in place');
   await page.locator('[aria-label="Loss curves"]').screenshot({ path: path.join(OUT, 'loss-chart.png') });
+});
+
+test('during the first epoch the chart already draws each batch; KL has an axis of its own', async () => {
+  await page.fill('[data-testid=idx-folder]', writeSyntheticFolder({ train: 3000, test: 100, h: 8, w: 6 }));
+  await page.fill('[data-testid=epochs]', '1');
+  await page.fill('[data-testid=batch]', '10');
+  await page.fill('[data-testid=limit]', '0');
+  await page.click('[data-testid=train]');
+  await answerConfirm(page, 'ok');
+  await page.waitForFunction(() => {
+    const [batch, of] = (document.querySelector('[data-testid=stats-batch]')?.textContent ?? '').split(' / ').map(Number);
+    return batch !== undefined && of !== undefined && batch >= 60 && batch < of;
+  });
+  assert.equal((await app.engine.getSession({})).history.length, 0, 'no epoch has ended yet');
+  // With no epoch yet, the only blue in the chart is the line of the batches (axes and grid are grey).
+  const blue = await page.evaluate((sel) => {
+    const c = document.querySelector(`${sel} canvas`) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 2]! - d[i]! > 40 && d[i + 2]! - d[i + 1]! > 20) n++;
+    return n;
+  }, CHART);
+  assert.ok(blue > 30, `the batches are drawn (${blue} blue pixels)`);
+  assert.doesNotMatch(await page.innerText('[aria-label="Loss curves"]'), /Curves appear/);
+  assert.equal(await page.locator(`${CHART} .u-axis`).count(), 3, 'epoch, nats and a separate KL axis');
+  assert.match(await page.innerText('[aria-label="What the lines are"]'), /KL, right axis/);
+  await app.engine.stopTraining({});
+  await waitStatus(page, 'stopped', OUT);
 });

@@ -12,6 +12,15 @@ export type SessionChange =
   /** Another model (trained, opened or recovered, here or in another window, or an engine that restarted). */
   | 'new';
 
+/** One batch's loss, at its place in epochs (epoch 2, batch 30 of 60 is at 1.5). */
+export interface BatchLoss {
+  epoch: number;
+  total: number;
+}
+
+/** Batch points kept before every other one is dropped. */
+const MAX_BATCH_POINTS = 4000;
+
 /**
  * What the engine said, as this window last heard it: status, dataset,
  * model, training settings, history, progress and the ids that tell one
@@ -21,6 +30,7 @@ export type SessionChange =
 export class SessionMirror {
   #session = $state.raw<Session | null>(null);
   #progress = $state.raw<Payload<'progress'> | null>(null);
+  #batches = $state.raw<readonly BatchLoss[]>([]);
   /** Counts models shown: work started for one must not land on the next. */
   #generation = $state(0);
 
@@ -44,6 +54,10 @@ export class SessionMirror {
   }
   get history(): Session['history'] {
     return this.#session?.history ?? [];
+  }
+  /** Batch losses reported while this window watched the model train (the engine sends about ten a second). */
+  get batchLosses(): readonly BatchLoss[] {
+    return this.#batches;
   }
   get progress(): Payload<'progress'> | null {
     return this.#progress;
@@ -93,13 +107,20 @@ export class SessionMirror {
     const finished = !newModel && this.busy && (s.status === 'done' || s.status === 'stopped' || s.status === 'failed');
     this.#session = s;
     this.#progress = s.progress;
-    if (newModel) this.#generation++;
+    if (newModel) {
+      this.#generation++;
+      this.#batches = [];
+    }
     return newModel ? 'new' : finished ? 'finished' : 'same';
   }
 
   /** A batch's progress, between sessions. */
   setProgress(p: Payload<'progress'>): void {
     this.#progress = p;
+    // The loss of each reported batch, for the chart to draw from the first batch on; thinned past a few thousand.
+    const next = [...(this.#batches.length >= MAX_BATCH_POINTS ? this.#batches.filter((_, i) => i % 2 === 0) : this.#batches)];
+    next.push({ epoch: p.epoch - 1 + p.batch / p.batches, total: p.loss.total });
+    this.#batches = next;
   }
 
   labelName(label: number | null): string {
