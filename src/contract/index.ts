@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIELDS } from './fields.js';
 import { DatasetChoiceSchema, F32, ImagesSchema, LatentPointsSchema, SessionSchema, TrainStatusSchema, ExploreInputSchema } from './schemas.js';
 import {
   BatchProgressSchema,
@@ -43,7 +44,7 @@ export const requests = {
     output: z.object({ msPerStep: z.number(), msPerTestImage: z.number() }),
   },
   /** Continues training the current model for more epochs. */
-  continueTraining: { input: z.object({ epochs: z.number().int().min(1).max(100000) }), output: SessionSchema },
+  continueTraining: { input: z.object({ epochs: FIELDS.epochs }), output: SessionSchema },
   pauseTraining: { input: z.object({}), output: SessionSchema },
   resumeTraining: { input: z.object({}), output: SessionSchema },
   stopTraining: { input: z.object({}), output: SessionSchema },
@@ -68,7 +69,7 @@ export const requests = {
       decoderOutput: z.enum(DECODER_OUTPUTS).optional(),
       roles: z.array(z.enum(ENCODER_ROLES)).min(2).max(3).optional(),
       likelihood: z.enum(LIKELIHOODS),
-      sigma: z.number().gt(0).max(10),
+      sigma: FIELDS.sigma,
       discard: z.boolean().optional(),
     }),
     output: SessionSchema,
@@ -110,7 +111,7 @@ export const requests = {
   exportCsv: { input: z.object({ what: z.enum(['latent', 'history']) }), output: z.object({ filename: z.string(), text: z.string() }) },
   /** The first n test images and their reconstructions: decoded means (deterministic, the default) or sampled z (stochastic). */
   reconstructionStrip: {
-    input: z.object({ n: z.number().int().min(1).max(64), mode: z.enum(['mean', 'sample']).optional(), seed: z.number().int().optional() }),
+    input: z.object({ n: FIELDS.stripImages, mode: z.enum(['mean', 'sample']).optional(), seed: z.number().int().optional() }),
     output: z.object({ originals: ImagesSchema, reconstructions: ImagesSchema }),
   },
 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
-import { BatchProgressSchema, DatasetInfoSchema, EpochRecordSchema, ModelConfigSchema, ProjectionSchema, TrainConfigSchema } from './shapes.js';
+import { EXPLORE_FIELDS as E } from './fields.js';
+import { BatchProgressSchema, DatasetInfoSchema, EpochRecordSchema, ModelConfigSchema, ProjectionSchema, StoredTrainConfigSchema } from './shapes.js';
 
 /** Typed arrays cross every transport as binary, never as JSON lists. */
 export const F32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
@@ -24,7 +24,7 @@ export const SessionSchema = z.object({
   outcome: z.string().nullable(),
   dataset: DatasetInfoSchema.nullable(),
   model: ModelConfigSchema.nullable(),
-  training: TrainConfigSchema.nullable(),
+  training: StoredTrainConfigSchema.nullable(),
   history: z.array(EpochRecordSchema),
   progress: BatchProgressSchema.nullable(),
   /** Where the model was last saved or opened from (absolute). */
@@ -56,25 +56,23 @@ export const LatentPointsSchema = z.object({
   explained: z.array(z.number()).nullable(),
 });
 
-const index = z.number().int().min(0);
-const X = LIMITS.explore;
 export const ExploreInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('interpolate'), from: index, to: index, steps: z.number().int().min(2).max(X.pathSteps), path: z.enum(['linear', 'spherical']) }),
-  z.object({ kind: z.literal('traverse'), index, range: z.number().gt(0).max(X.range), steps: z.number().int().min(2).max(X.traverseSteps) }),
-  z.object({ kind: z.literal('prior'), n: z.number().int().min(1).max(X.priorSamples), seed: z.number().int().min(0) }),
+  z.object({ kind: z.literal('interpolate'), from: E.testImage, to: E.testImage, steps: E.pathSteps, path: z.enum(['linear', 'spherical']) }),
+  z.object({ kind: z.literal('traverse'), index: E.testImage, range: E.range, steps: E.traverseSteps }),
+  z.object({ kind: z.literal('prior'), n: E.priorSamples, seed: E.seed }),
   z.object({
     kind: z.literal('manifold'),
-    dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-    grid: z.number().int().min(2).max(X.grid),
-    range: z.number().gt(0).max(X.range),
-    at: index.nullable(),
+    dims: z.tuple([E.latentIndex, E.latentIndex]),
+    grid: E.grid,
+    range: E.range,
+    at: E.testImage.nullable(),
   }),
   z.object({
     kind: z.literal('denoise'),
     noise: z.enum(['gaussian', 'saltpepper']),
-    amount: z.number().gt(0).max(5),
-    n: z.number().int().min(1).max(X.denoise),
-    seed: z.number().int().min(0),
+    amount: E.noiseAmount,
+    n: E.denoiseImages,
+    seed: E.seed,
     mode: z.enum(['mean', 'sample']),
   }),
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { FIELDS, numberField, RULES } from './fields.js';
 
 // The shapes that cross the contract, defined once: the engine's data, model
 // and training code take their types from here.
@@ -18,7 +18,7 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('images'),
     path: z.string().min(1),
-    size: z.number().int().min(LIMITS.imageSize.min).max(LIMITS.imageSize.max).optional(),
+    size: FIELDS.imageSize.optional(),
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
     /** A CSV with a `file` column (paths relative to the folder); its labelColumn (default: the next column) gives the classes. */
     labels: z.string().min(1).optional(),
@@ -50,11 +50,11 @@ const ModelBase = {
   width: z.number().int().min(1).max(4096),
   /** Values per pixel: 1 (grey, and absent in older manifests) or 3 (RGB). */
   channels: z.number().int().min(1).max(4).optional(),
-  latentDim: z.number().int().min(1, 'latent dim must be at least 1').max(LIMITS.latentDim, `latent dim must be at most ${LIMITS.latentDim}`),
+  latentDim: FIELDS.latentDim,
   /** Bernoulli: cross-entropy with logits. Gaussian: normal with mean sigmoid(logits) and standard deviation σ. */
   likelihood: z.enum(LIKELIHOODS),
   /** σ of the Gaussian likelihood (ignored for Bernoulli): fixed, or where learning starts and, in a saved model, what it learned. */
-  sigma: z.number().gt(0, 'σ must be positive').max(10),
+  sigma: FIELDS.sigma,
   /** Learn σ with the weights (one σ shared by every pixel). */
   learnSigma: z.boolean().optional(),
 };
@@ -67,19 +67,12 @@ const ModelBase = {
  */
 export const NativeConfigSchema = z.object({
   ...ModelBase,
-  hidden: z
-    .array(z.number().int().min(1, 'a hidden layer needs at least one unit').max(8192, 'a hidden layer has at most 8192 units'))
-    .min(1, 'give at least one hidden layer')
-    .max(8, 'at most 8 hidden layers'),
+  hidden: FIELDS.hidden,
   activation: z.enum(ACTIVATIONS),
   /** Absent in older manifests, meaning mlp. */
   arch: z.enum(ARCHITECTURES).optional(),
   /** Channels of each stride-2 convolution of a conv model, first to last (absent: [32, 64]). */
-  filters: z
-    .array(z.number().int().min(1, 'a convolution needs at least one filter').max(512, 'a convolution has at most 512 filters'))
-    .min(1, 'give at least one convolution')
-    .max(5, 'at most 5 convolutions')
-    .optional(),
+  filters: FIELDS.filters.optional(),
 });
 export type NativeConfig = z.infer<typeof NativeConfigSchema>;
 
@@ -113,23 +106,30 @@ export function isNative(c: ModelConfig): c is NativeConfig {
   return c.arch !== 'imported';
 }
 
-/** How to train: optimiser, batch, epochs, KL weighting, seed. */
+/** How to train: optimiser, batch, epochs, KL weighting, seed, within sensible limits for a new run. */
 export const TrainConfigSchema = z.object({
-  epochs: z.number().int().min(1, 'train for at least one epoch').max(100000),
-  batchSize: z.number().int().min(1, 'batch size must be at least 1').max(8192, 'batch size must be at most 8192'),
-  learningRate: z.number().gt(0, 'learning rate must be positive').max(10),
+  epochs: FIELDS.epochs,
+  batchSize: FIELDS.batchSize,
+  learningRate: FIELDS.learningRate,
   /** KL weight β: 1 is the plain ELBO. */
-  beta: z.number().min(0, 'β cannot be negative').max(1000),
+  beta: FIELDS.beta,
   /** Epochs over which the KL weight ramps linearly from 0 to β (0: no warm-up). */
-  warmupEpochs: z.number().min(0, 'warm-up cannot be negative').max(100000),
+  warmupEpochs: FIELDS.warmupEpochs,
   /** Seed for initialisation, shuffling and sampling; the same seed reproduces a run. */
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  seed: FIELDS.seed,
   /** Train on only the first N training images (0: all). */
-  limit: z.number().int().min(0),
+  limit: FIELDS.limit,
+});
+
+/**
+ * How a saved model was trained: the wider bounds the contract once allowed
+ * (100,000 epochs, a learning rate up to 10), so every model saved under them
+ * still opens. New runs are held to TrainConfigSchema's.
+ */
+export const StoredTrainConfigSchema = TrainConfigSchema.extend({
+  epochs: numberField({ ...RULES.epochs, max: 100000 }),
+  learningRate: numberField({ ...RULES.learningRate, max: 10 }),
+  warmupEpochs: numberField({ ...RULES.warmupEpochs, max: 100000 }),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 

@@ -1,8 +1,6 @@
 import { UserError } from '../contract/errors.js';
 import { Rng } from '../util/rng.js';
-import { LIMITS } from '../contract/limits.js';
-
-const X = LIMITS.explore;
+import { differentDims, EXPLORE_FIELDS as F, problem } from '../contract/fields.js';
 
 /**
  * Latent-space walks and grids: pure functions that produce the z to decode,
@@ -16,6 +14,12 @@ function check(cond: boolean, message: string): void {
   if (!cond) throw new UserError('BAD_REQUEST', message);
 }
 
+/** Refuses a value its contract field refuses, with the field's own sentence. */
+function checkField(field: Parameters<typeof problem>[0], value: number): void {
+  const p = problem(field, value);
+  if (p !== null) throw new UserError('BAD_REQUEST', p);
+}
+
 /**
  * `steps` points from a to b, both ends included. Spherical interpolation
  * follows the great circle between the two directions while interpolating the
@@ -25,7 +29,7 @@ function check(cond: boolean, message: string): void {
  */
 export function interpolate(a: Float32Array, b: Float32Array, steps: number, kind: PathKind = 'linear'): Float32Array {
   check(a.length === b.length && a.length > 0, 'Both ends need the same number of latent dims.');
-  check(Number.isInteger(steps) && steps >= 2 && steps <= X.pathSteps, `Steps must be a whole number from 2 to ${X.pathSteps}.`);
+  checkField(F.pathSteps, steps);
   const d = a.length;
   const out = new Float32Array(steps * d);
   const na = Math.hypot(...a);
@@ -64,8 +68,8 @@ export function interpolate(a: Float32Array, b: Float32Array, steps: number, kin
  * the other dims held at `z`. Returns dim × steps points.
  */
 export function traverse(z: Float32Array, range: number, steps: number): Float32Array {
-  check(range > 0 && range <= X.range, `The range must be above 0 and at most ${X.range}.`);
-  check(Number.isInteger(steps) && steps >= 2 && steps <= X.traverseSteps, `Steps must be a whole number from 2 to ${X.traverseSteps}.`);
+  checkField(F.range, range);
+  checkField(F.traverseSteps, steps);
   const d = z.length;
   const out = new Float32Array(d * steps * d);
   for (let row = 0; row < d; row++) {
@@ -80,7 +84,7 @@ export function traverse(z: Float32Array, range: number, steps: number): Float32
 
 /** n draws from the prior N(0, I), reproducible for a seed. */
 export function priorSamples(n: number, dim: number, seed: number): Float32Array {
-  check(Number.isInteger(n) && n >= 1 && n <= X.priorSamples, `Choose from 1 to ${X.priorSamples} samples.`);
+  checkField(F.priorSamples, n);
   const rng = new Rng(seed);
   const out = new Float32Array(n * dim);
   for (let i = 0; i < out.length; i++) out[i] = rng.normal();
@@ -95,9 +99,9 @@ export function priorSamples(n: number, dim: number, seed: number): Float32Array
 export function manifoldGrid(base: Float32Array, dims: [number, number], grid: number, range: number): Float32Array {
   const d = base.length;
   const [i, j] = dims;
-  check(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < d && j < d && i !== j, `Choose two different dims from 0 to ${d - 1}.`);
-  check(Number.isInteger(grid) && grid >= 2 && grid <= X.grid, `The grid size must be a whole number from 2 to ${X.grid}.`);
-  check(range > 0 && range <= X.range, `The range must be above 0 and at most ${X.range}.`);
+  check(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < d && j < d && i !== j, differentDims(d));
+  checkField(F.grid, grid);
+  checkField(F.range, range);
   const out = new Float32Array(grid * grid * d);
   for (let r = 0; r < grid; r++) {
     for (let c = 0; c < grid; c++) {
@@ -118,10 +122,10 @@ export function parseNoise(text: string): Noise {
   if (!m) throw new UserError('BAD_CONFIG', `Noise "${text}": write gaussian:σ or saltpepper:p, e.g. gaussian:0.3.`);
   const v = Number(m[2]);
   if (m[1] === 'gaussian') {
-    check(v > 0 && v <= 5, 'σ must be above 0 and at most 5.');
+    checkField(F.noiseSigma, v);
     return { kind: 'gaussian', sigma: v };
   }
-  check(v > 0 && v <= 1, 'p must be above 0 and at most 1.');
+  checkField(F.noiseShare, v);
   return { kind: 'saltpepper', p: v };
 }
 

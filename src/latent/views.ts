@@ -3,6 +3,7 @@ import { LIMITS } from '../contract/limits.js';
 import { imagesOf, subset, type Images, type ImageSet } from '../data/dataset.js';
 import type { VaeModel } from '../model/vae-model.js';
 import { UserError } from '../contract/errors.js';
+import { ONE_DIM } from '../contract/fields.js';
 import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from './explore.js';
 import { decodeZ, encodeSet, reconstruct } from './ops.js';
 
@@ -50,7 +51,7 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
     case 'prior':
       return decoded(priorSamples(input.n, k, input.seed), Math.ceil(Math.sqrt(input.n)), []);
     case 'manifold': {
-      if (k < 2) throw new UserError('BAD_REQUEST', 'This model has one latent dim; a manifold grid needs two.');
+      if (k < 2) throw new UserError('BAD_REQUEST', ONE_DIM);
       const base = input.at === null ? new Float32Array(k) : await meanOf(input.at);
       return decoded(manifoldGrid(base, input.dims, input.grid, input.range), input.grid, []);
     }

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { TrainConfig } from '../contract/shapes.js';
 
 /** The KL weight at a fractional epoch (0-based) under β and a linear warm-up. */
@@ -7,7 +6,5 @@ export function klWeightAt(cfg: Pick<TrainConfig, 'beta' | 'warmupEpochs'>, epoc
   return cfg.beta * Math.min(1, Math.max(0, epochProgress) / cfg.warmupEpochs);
 }
 
-/** Formats zod issues as one sentence naming each bad field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
+/** Zod issues as the engine's sentences; the contract words them, so the form and the engine agree. */
+export { describeIssues } from '../contract/fields.js';

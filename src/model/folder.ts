@@ -12,13 +12,14 @@ import { checkSaveTarget } from './save-target.js';
 import { readJson, readModelFile } from './model-file.js';
 import { checkModelSize, parameterCount } from './capacity.js';
 
-import { DataSpecSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, TrainConfigSchema } from '../contract/shapes.js';
+import { DataSpecSchema, EpochRecordSchema, LossSchema, ModelConfigSchema, StoredTrainConfigSchema } from '../contract/shapes.js';
 
 export const ManifestSchema = z.object({
   format: z.literal('latent-explorer-model'),
   version: z.literal(1),
   config: ModelConfigSchema,
-  training: TrainConfigSchema,
+  /** The wider bounds of older versions: a model saved under them still opens. */
+  training: StoredTrainConfigSchema,
   dataset: z.object({
     name: z.string(),
     spec: DataSpecSchema,

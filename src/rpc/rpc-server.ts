@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { events, modelBound, requests, type EngineApi, type EventName, type Method, type Payload } from '../contract/index.js';
 import { toErrorBody } from '../contract/errors.js';
+import { describeIssues, namesItsField } from '../contract/fields.js';
 import { MAX_INPUT_BYTES } from '../contract/limits.js';
 import { approximateSize, RequestMessageSchema, type Endpoint, type ResponseMessage } from './wire.js';
 
@@ -11,8 +12,9 @@ export interface ServerOptions {
   currentModel?: () => number;
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+/** A refused input in words: the contract's sentences name their fields and stand alone; anything else is told with the method. */
+function describeInput(method: string, error: z.ZodError): string {
+  return error.issues.every((i) => namesItsField(i.message)) ? describeIssues(error) : `${method}: ${describeIssues(error)}`;
 }
 
 /**
@@ -62,7 +64,7 @@ export class RpcServer {
     const parsed = RequestMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
-      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: `Malformed request: ${describe(parsed.error)}` } });
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: `Malformed request: ${describeIssues(parsed.error)}` } });
       return;
     }
     const { id, method, input, model } = parsed.data;
@@ -83,7 +85,7 @@ export class RpcServer {
     const m = method as Method;
     const checked = requests[m].input.safeParse(input ?? {});
     if (!checked.success) {
-      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: `${method}: ${describe(checked.error)}` } });
+      this.reply(ep, { t: 'res', id, ok: false, error: { code: 'BAD_REQUEST', message: describeInput(method, checked.error) } });
       return;
     }
     try {

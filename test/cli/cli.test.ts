@@ -149,8 +149,8 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
   writeFileSync(path.join(broken, 'manifest.json'), '{');
   const cases: [string[], RegExp][] = [
     [['train', '--out', path.join(work, 'x1'), '--latent', 'three'], /--latent: expected a whole number, got "three"/],
-    [['train', '--out', path.join(work, 'x2'), '--latent', '257'], /--latent: latent dim must be at most 256/],
-    [['train', '--out', path.join(work, 'x3'), '--hidden', '512,0'], /--hidden: a hidden layer needs at least one unit/],
+    [['train', '--out', path.join(work, 'x2'), '--latent', '257'], /--latent: Latent dims must be a whole number from 1 to 256\./],
+    [['train', '--out', path.join(work, 'x3'), '--hidden', '512,0'], /--hidden: Each hidden size must be a whole number from 1 to 8,192\./],
     [['train', '--out', path.join(work, 'x4'), '--likelihood', 'poisson'], /--likelihood: expected one of bernoulli, gaussian/],
     [['train', '--out', path.join(work, 'x5'), '--data', '/missing/data'], /--data \/missing\/data: expected/],
     [['train', '--out', modelDir, '--epochs', '1'], /--out: .* already holds a model \(.*latent 2.*\)\. Add --force to replace it\./],
@@ -159,6 +159,8 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
     [['train', '--out', path.join(work, 'x8'), '--learn-sigma'], /--learn-sigma learns the σ of a Gaussian likelihood; add --likelihood gaussian\./],
     [['train', '--out', path.join(work, 'x9'), '--arch', 'rnn'], /--arch: expected one of mlp, conv, got "rnn"/],
     [['train', '--out', path.join(work, 'x10'), '--data', dataDir, '--arch', 'conv'], /needs images whose height and width divide by 4, and these are 7×5/],
+    [['train', '--out', path.join(work, 'x11'), '--lr', '5'], /--lr: The learning rate must be above 0 and at most 1\./],
+    [['train', '--out', path.join(work, 'x12'), '--epochs', '100000'], /--epochs: Epochs must be a whole number from 1 to 5,000\./],
     [['decode', '--model', modelDir, '--z', '1,2,3', '--out', out], /this model has 2 latent dims/],
     [['decode', '--model', modelDir, '--z', '1,x', '--out', out], /--z: expected a number, got "x"/],
     [['decode', '--model', path.join(work, 'nope'), '--z', '1,2', '--out', out], /is not a model folder/],
@@ -174,7 +176,7 @@ test('wrong options, missing files and broken models get one line, a non-zero ex
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
   }
-  for (const d of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'never.png'])
+  for (const d of ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'x11', 'x12', 'never.png'])
     assert.ok(!existsSync(path.join(work, d)), `${d} was not written`);
 });
 

@@ -143,7 +143,7 @@ test('bad explore options and unwritable paths: one line, non-zero exit, nothing
     [['interpolate', '--model', modelDir, '--from', '0', '--to', '400', '--out', out], /--to 400: the test set has images 0 to 39/],
     [['manifold', '--model', modelDir, '--dims', '0,7', '--out', out], /two different dims from 0 to 2/],
     [['denoise', '--model', modelDir, '--noise', 'fog:1', '--out', out], /write gaussian:σ or saltpepper:p/],
-    [['sample', '--model', modelDir, '--n', '0', '--out', out], /from 1 to 1024 samples/],
+    [['sample', '--model', modelDir, '--n', '0', '--out', out], /The number of samples must be a whole number from 1 to 1,024\./],
     [['sample', '--model', modelDir, '--out', '/proc/no-such-dir/x.png'], /Cannot write \/proc\/no-such-dir\/x\.png/],
   ];
   for (const [args, pattern] of cases) {

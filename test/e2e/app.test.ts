@@ -52,12 +52,21 @@ const colourCounts = () => labelColourCounts(page);
 const clickablePoint = (from: number, count: number) => clickablePointOf(page, from, count);
 const canvasBytes = (testid: string) => canvasBytesOf(page, testid);
 
-test('invalid settings show a message beside the field and disable training', async () => {
+test('invalid settings show a sentence beside the field and hold training, and a click on Train goes to the field', async () => {
   await page.fill('[data-testid=latent]', '0');
-  assert.match(await page.innerText('#latent-error'), /latent dim must be at least 1/);
+  assert.equal(await page.innerText('#latent-error'), 'Latent dims must be a whole number from 1 to 256.');
+  assert.equal(await page.getAttribute('[data-testid=latent]', 'aria-describedby'), 'latent-error');
   assert.equal(await page.isDisabled('[data-testid=train]'), true);
+  await page.fill('[data-testid=lr]', '5');
+  assert.equal(await page.innerText('#lr-error'), 'The learning rate must be above 0 and at most 1.');
+  // Marked disabled, not disabled: a click sends nothing, takes the focus to the first wrong field and says why.
+  await page.click('[data-testid=train]', { force: true });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'latent');
+  assert.match(await page.innerText('[data-testid=train-refused]'), /^2 settings need changing first/);
   await page.fill('[data-testid=latent]', '3');
+  await page.fill('[data-testid=lr]', '0.001');
   assert.equal(await page.isDisabled('[data-testid=train]'), false);
+  assert.equal(await page.$('[data-testid=train-refused]'), null);
 });
 
 test('train one epoch: the scatter fills with points in the label colours', async () => {

@@ -54,11 +54,11 @@ after(async () => {
 test('an image folder chosen in the form trains in colour, names the skipped file, and draws colour everywhere', async () => {
   const { page, engine } = app;
   await page.selectOption('[data-testid=dataset]', 'images');
-  assert.match(await page.innerText('.field-error'), /give the folder of images/);
+  assert.match(await page.innerText('#image-folder-error'), /^Give the folder of images/);
   assert.equal(await page.isDisabled('[data-testid=train]'), true);
   await page.fill('[data-testid=image-folder]', dir);
   await page.fill('[data-testid=image-size]', '2');
-  assert.match(await page.innerText('#image-size-error'), /a whole number from 4 to 256/);
+  assert.equal(await page.innerText('#image-size-error'), 'The image size must be a whole number from 4 to 256.');
   assert.equal(await page.isDisabled('[data-testid=train]'), true);
   await page.fill('[data-testid=image-size]', '');
   await page.fill('[data-testid=hidden]', '64');
@@ -113,7 +113,7 @@ test('a convolutional model with a learned σ is chosen in the form, trains on t
   const { page, engine } = app;
   await page.selectOption('[data-testid=arch]', 'conv');
   await page.fill('[data-testid=filters]', '8,x');
-  assert.match(await page.innerText('#filters-error'), /Filters: whole numbers, comma separated/);
+  assert.equal(await page.innerText('#filters-error'), 'Give the filters as whole numbers separated by commas, such as 32,64.');
   assert.equal(await page.isDisabled('[data-testid=train]'), true);
   await page.fill('[data-testid=filters]', '8,16');
   await page.selectOption('[data-testid=likelihood]', 'gaussian');

@@ -31,12 +31,12 @@ test('import from the form: an unclear encoder is asked about beside the button,
   await page.fill('[data-testid=idx-folder]', data);
   await page.click('[data-testid=import] summary');
   await page.click('[data-testid=import-model]');
-  assert.match(await page.innerText('[data-testid=import-error]'), /give the encoder's and the decoder's model\.json/);
+  assert.match(await page.innerText('[data-testid=import-error]'), /Give the encoder's and the decoder's model\.json\./);
   await page.fill('[data-testid=import-encoder]', req.encoder);
   await page.fill('[data-testid=import-decoder]', req.decoder);
   await page.fill('[data-testid=import-roles]', 'mean,sigma');
   await page.click('[data-testid=import-model]');
-  assert.match(await page.innerText('[data-testid=import-error]'), /roles: mean, logvar and \(for three outputs\) z/);
+  assert.match(await page.innerText('[data-testid=import-error]'), /Give the roles as mean, logvar and \(for three outputs\) z/);
   // Without roles the engine cannot tell which output is which, and says so.
   await page.fill('[data-testid=import-roles]', '');
   await page.click('[data-testid=import-model]');

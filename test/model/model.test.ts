@@ -201,8 +201,8 @@ test('a learned σ is a trained variable: its gradient moves it toward the resid
   fixed.dispose();
 });
 
-test('invalid configurations are refused with the field named', () => {
-  assert.throws(() => createModel(cfg({ latentDim: 257 })), /latentDim: latent dim must be at most 256/);
-  assert.throws(() => createModel(cfg({ hidden: [] })), /hidden: give at least one hidden layer/);
-  assert.throws(() => createModel(cfg({ sigma: 0 })), /σ must be positive/);
+test('invalid configurations are refused with a sentence naming the field', () => {
+  assert.throws(() => createModel(cfg({ latentDim: 257 })), /Latent dims must be a whole number from 1 to 256\./);
+  assert.throws(() => createModel(cfg({ hidden: [] })), /Give from 1 to 8 hidden sizes, one per layer\./);
+  assert.throws(() => createModel(cfg({ sigma: 0 })), /σ must be above 0 and at most 10\./);
 });

@@ -82,7 +82,7 @@ test('pause holds the job between batches, resume continues, stop ends the run e
 test('a request with bad settings is refused before a job starts; bad data fails with its message', async () => {
   await assert.rejects(
     startJob({ ...request(), training: { ...request().training, batchSize: 0 } }),
-    (e: unknown) => e instanceof UserError && /batchSize: batch size must be at least 1/.test(e.message),
+    (e: unknown) => e instanceof UserError && /^The batch size must be a whole number from 1 to 8,192\.$/.test(e.message),
   );
   await assert.rejects(startJob(request({ data: { kind: 'folder', path: '/no/such/folder' } })), /\/no\/such\/folder is not a folder/);
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../contract/errors.js';
 import { LIMITS } from '../../contract/limits.js';
+import { TRAINING_LIMITS } from '../../contract/fields.js';
 import { checkSaveTarget } from '../../model/save-target.js';
 import { readManifest } from '../../model/folder.js';
 import { parseDataArg } from '../../data/load.js';
@@ -194,11 +195,16 @@ export function registerTrain(program: Command): void {
     .option('--likelihood <name>', 'bernoulli (images near black and white) or gaussian', choiceOption('--likelihood', LIKELIHOODS), DEFAULT_MODEL.likelihood)
     .option('--sigma <s>', 'σ of the Gaussian likelihood (where learning starts with --learn-sigma)', numberOption('--sigma'), DEFAULT_MODEL.sigma)
     .option('--learn-sigma', 'learn the Gaussian σ with the weights')
-    .option('--epochs <n>', 'epochs to train', intOption('--epochs'), DEFAULT_TRAIN.epochs)
-    .option('--batch <n>', 'batch size', intOption('--batch'), DEFAULT_TRAIN.batchSize)
-    .option('--lr <rate>', 'Adam learning rate', numberOption('--lr'), DEFAULT_TRAIN.learningRate)
-    .option('--beta <b>', 'KL weight β', numberOption('--beta'), DEFAULT_TRAIN.beta)
-    .option('--warmup <epochs>', 'ramp the KL weight from 0 to β over this many epochs', numberOption('--warmup'), DEFAULT_TRAIN.warmupEpochs)
+    .option('--epochs <n>', `epochs to train (1-${TRAINING_LIMITS.epochs})`, intOption('--epochs'), DEFAULT_TRAIN.epochs)
+    .option('--batch <n>', `batch size (1-${TRAINING_LIMITS.batchSize})`, intOption('--batch'), DEFAULT_TRAIN.batchSize)
+    .option('--lr <rate>', `Adam learning rate (above 0, at most ${TRAINING_LIMITS.learningRate})`, numberOption('--lr'), DEFAULT_TRAIN.learningRate)
+    .option('--beta <b>', `KL weight β (0-${TRAINING_LIMITS.beta})`, numberOption('--beta'), DEFAULT_TRAIN.beta)
+    .option(
+      '--warmup <epochs>',
+      `ramp the KL weight from 0 to β over this many epochs (0-${TRAINING_LIMITS.warmupEpochs})`,
+      numberOption('--warmup'),
+      DEFAULT_TRAIN.warmupEpochs,
+    )
     .option('--seed <n>', 'seed for a reproducible run', intOption('--seed'), DEFAULT_TRAIN.seed)
     .option('--limit <n>', 'train on the first N training images only', intOption('--limit'), DEFAULT_TRAIN.limit)
     .option('--json', 'print one JSON object per epoch on stdout, nothing else')

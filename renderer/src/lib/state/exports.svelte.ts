@@ -1,4 +1,5 @@
 import type { Output } from '../../../../src/contract/index.js';
+import { FIELDS, problem, RULES } from '../../../../src/contract/fields.js';
 import type { ImageSet } from '../images.js';
 import type { Calls } from './calls.js';
 
@@ -13,7 +14,7 @@ export interface ReconstructionSheet {
 }
 
 /** Largest number of test images the reconstructions export takes (the engine's limit for a strip). */
-export const MAX_RECONSTRUCTIONS = 64;
+export const MAX_RECONSTRUCTIONS = RULES.stripImages.max;
 
 /** What the Export panel saves: CSVs the engine writes, and reconstructions as a picture. */
 export class ExportsState {
@@ -38,7 +39,9 @@ export class ExportsState {
     return this.#mode;
   }
 
-  readonly countValid = $derived(Number.parseInt(this.#count, 10) >= 1 && Number.parseInt(this.#count, 10) <= MAX_RECONSTRUCTIONS);
+  /** Why the count typed cannot be sent, in the contract's words, or null. */
+  readonly countError = $derived(problem(FIELDS.stripImages, this.#count.trim() === '' ? NaN : Number(this.#count)));
+  readonly countValid = $derived(this.countError === null);
 
   setCount(text: string): void {
     this.#count = text;
@@ -56,8 +59,9 @@ export class ExportsState {
 
   /** The first test images above their reconstructions, in the mode chosen. */
   async reconstructions(): Promise<ReconstructionSheet | undefined> {
+    if (this.countError !== null) return undefined;
     const mode = this.#mode;
-    const s = await this.#calls.act(() => this.#calls.api.reconstructionStrip({ n: Number.parseInt(this.#count, 10), mode }));
+    const s = await this.#calls.act(() => this.#calls.api.reconstructionStrip({ n: Number(this.#count), mode }));
     if (!s) return undefined;
     const k = s.originals.count;
     const both = new Float32Array(s.originals.pixels.length + s.reconstructions.pixels.length);

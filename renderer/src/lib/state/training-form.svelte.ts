@@ -1,8 +1,8 @@
 import type { Input, Output } from '../../../../src/contract/index.js';
 import { DEFAULT_FILTERS, DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
 import { type Session } from '../../../../src/contract/schemas.js';
-import { LIMITS } from '../../../../src/contract/limits.js';
-import { ENCODER_ROLES, NativeConfigSchema, TrainConfigSchema, type Architecture, type EncoderRole } from '../../../../src/contract/shapes.js';
+import { FIELDS } from '../../../../src/contract/fields.js';
+import { ENCODER_ROLES, type Architecture, type EncoderRole } from '../../../../src/contract/shapes.js';
 
 export type Source = 'mnist' | 'fashion' | 'folder' | 'files' | 'images';
 
@@ -87,28 +87,22 @@ const DEFAULTS: FormValues = {
 
 type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } };
 
-/** Parses a field with its contract schema, so the form says what the engine would refuse. */
+/** Parses a field with its contract schema, so the form says, in the contract's words, what the engine would refuse. */
 function check<T>(schema: Schema<T>, raw: unknown): Parsed<T> {
   const r = schema.safeParse(raw);
-  return r.success ? { value: r.data } : { error: r.error.issues[0]?.message ?? 'invalid' };
+  return r.success ? { value: r.data } : { error: r.error.issues[0]?.message ?? 'This value is not accepted.' };
 }
+/** A number as typed: empty is no number at all (Number('') would be 0). */
 const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
 const list = (s: string) => s.split(',').map((p) => num(p));
-/** A whole number checked by its schema; a fraction is told in words the schema would not use. */
-function whole(schema: Schema<number>, s: string, name: string): Parsed<number> {
-  return Number.isInteger(num(s)) ? check(schema, num(s)) : { error: `${name} must be a whole number` };
-}
 
-/** An image size as typed: empty is automatic (undefined), anything else a whole number in the engine's range. */
+/** An image size as typed: empty is automatic (undefined), anything else checked by the contract's rule. */
 function imageSize(s: string): Parsed<number | undefined> {
-  if (s.trim() === '') return { value: undefined };
-  const n = num(s);
-  const { min, max } = LIMITS.imageSize;
-  return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { error: `a whole number from ${min} to ${max}, or empty for automatic` };
+  return s.trim() === '' ? { value: undefined } : check(FIELDS.imageSize, num(s));
 }
 
-const m = NativeConfigSchema.shape;
-const t = TrainConfigSchema.shape;
+/** The number fields in the order they are shown, so the form's problems read top to bottom. */
+const FIELD_ORDER = ['filters', 'latentDim', 'hidden', 'sigma', 'beta', 'warmupEpochs', 'epochs', 'batchSize', 'learningRate', 'seed', 'limit'] as const;
 
 /**
  * The "Data and model" form: what the user typed, each field checked against
@@ -124,25 +118,23 @@ export class TrainingForm {
     return this.#values;
   }
 
+  /** Each number field parsed by its contract rule: its value, or the sentence shown beside it. */
   readonly fields = $derived({
-    latentDim: whole(m.latentDim, this.#values.latent, 'latent dim'),
-    hidden: list(this.#values.hidden).some((v) => !Number.isInteger(v))
-      ? ({ error: 'whole numbers, comma separated (e.g. 512,256)' } as Parsed<number[]>)
-      : check(m.hidden, list(this.#values.hidden)),
-    filters:
-      this.#values.arch !== 'conv'
-        ? ({ value: undefined } as Parsed<number[] | undefined>)
-        : list(this.#values.filters).some((v) => !Number.isInteger(v))
-          ? ({ error: 'whole numbers, comma separated (e.g. 32,64)' } as Parsed<number[] | undefined>)
-          : check(m.filters, list(this.#values.filters)),
-    sigma: check(m.sigma, num(this.#values.sigma)),
-    beta: check(t.beta, num(this.#values.beta)),
-    warmupEpochs: check(t.warmupEpochs, num(this.#values.warmup)),
-    epochs: whole(t.epochs, this.#values.epochs, 'epochs'),
-    batchSize: whole(t.batchSize, this.#values.batch, 'batch size'),
-    learningRate: check(t.learningRate, num(this.#values.lr)),
-    seed: whole(t.seed, this.#values.seed, 'seed'),
-    limit: whole(t.limit, this.#values.limit, 'limit'),
+    latentDim: check(FIELDS.latentDim, num(this.#values.latent)),
+    hidden: check(FIELDS.hidden, list(this.#values.hidden)),
+    filters: this.#values.arch === 'conv' ? check(FIELDS.filters, list(this.#values.filters)) : ({ value: undefined } as Parsed<number[] | undefined>),
+    // σ means nothing to a Bernoulli likelihood: its field is hidden, so it cannot hold training up (a wrong one sends the default).
+    sigma:
+      this.#values.likelihood === 'gaussian'
+        ? check(FIELDS.sigma, num(this.#values.sigma))
+        : ({ value: check(FIELDS.sigma, num(this.#values.sigma)).value ?? DEFAULT_MODEL.sigma } as Parsed<number>),
+    beta: check(FIELDS.beta, num(this.#values.beta)),
+    warmupEpochs: check(FIELDS.warmupEpochs, num(this.#values.warmup)),
+    epochs: check(FIELDS.epochs, num(this.#values.epochs)),
+    batchSize: check(FIELDS.batchSize, num(this.#values.batch)),
+    learningRate: check(FIELDS.learningRate, num(this.#values.lr)),
+    seed: check(FIELDS.seed, num(this.#values.seed)),
+    limit: check(FIELDS.limit, num(this.#values.limit)),
   });
 
   /** The image folder's size field; only checked while an image folder is the source. */
@@ -151,15 +143,20 @@ export class TrainingForm {
   /** What is missing about the data, or null. */
   readonly dataError = $derived(
     this.#values.source === 'folder' && this.#values.folder.trim() === ''
-      ? 'give the folder that holds the four IDX files'
+      ? 'Give the folder that holds the four IDX files.'
       : this.#values.source === 'files' && this.#values.imagesFile.trim() === ''
-        ? 'give an IDX image file (labels are optional)'
+        ? 'Give an IDX image file (labels are optional).'
         : this.#values.source === 'images' && this.#values.imageFolder.trim() === ''
-          ? 'give the folder of images (one subfolder per class)'
+          ? 'Give the folder of images (one subfolder per class).'
           : null,
   );
 
-  readonly valid = $derived(!this.dataError && this.imageSize.error === undefined && Object.values(this.fields).every((f) => f.error === undefined));
+  /** Every sentence the form shows, in the order of its fields: why it would not train. */
+  readonly problems = $derived(
+    [this.dataError, this.imageSize.error, ...FIELD_ORDER.map((f) => this.fields[f].error)].filter((e): e is string => typeof e === 'string'),
+  );
+
+  readonly valid = $derived(this.problems.length === 0);
 
   /** Fashion-MNIST, when the engine knows of it (it may not be installed). */
   readonly fashion = $derived(this.#datasets.find((d) => d.id === 'fashion'));
@@ -246,14 +243,14 @@ export class TrainingForm {
    * likelihood this form names: the request, or the sentence saying what is missing.
    */
   importRequest(i: ImportFields): { request: Input<'importModel'> } | { error: string } {
-    if (!i.encoder.trim() || !i.decoder.trim()) return { error: "give the encoder's and the decoder's model.json" };
+    if (!i.encoder.trim() || !i.decoder.trim()) return { error: "Give the encoder's and the decoder's model.json." };
     if (this.dataError) return { error: this.dataError };
-    if (this.imageSize.error !== undefined) return { error: `image size: ${this.imageSize.error}` };
+    if (this.imageSize.error !== undefined) return { error: this.imageSize.error };
     const sigma = this.fields.sigma;
-    if (this.#values.likelihood === 'gaussian' && sigma.error !== undefined) return { error: `σ: ${sigma.error}` };
+    if (sigma.error !== undefined) return { error: sigma.error };
     const roles = i.roles.trim() === '' ? undefined : i.roles.split(',').map((r) => r.trim());
     if (roles && (roles.length < 2 || roles.length > 3 || roles.some((r) => !(ENCODER_ROLES as readonly string[]).includes(r)))) {
-      return { error: "roles: mean, logvar and (for three outputs) z, in the order of the encoder's outputs, e.g. mean,logvar" };
+      return { error: "Give the roles as mean, logvar and (for three outputs) z, in the order of the encoder's outputs, such as mean,logvar." };
     }
     return {
       request: {
