@@ -371,13 +371,15 @@ test('save the model to a folder and open it again', async () => {
   await page.fill('[data-testid=model-dir]', '/proc/no-such-place/model');
   await page.click('[data-testid=save-model]');
   await page.waitForFunction(() =>
-    /Cannot write \/proc\/no-such-place\/model: a folder on the way does not exist/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''),
+    /Cannot write \/proc\/no-such-place\/model: a folder on the way does not exist/.test(
+      document.querySelector('[data-testid=error-models]')?.textContent ?? '',
+    ),
   );
   assert.equal((await engine.getSession({})).modelDir, dir);
   // A folder that is not a model gets its sentence, and the app carries on.
   await page.fill('[data-testid=model-dir]', path.join(OUT, 'no-such-model'));
   await page.click('[data-testid=open-model]');
-  await page.waitForFunction(() => /is not a model folder/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+  await page.waitForFunction(() => /is not a model folder/.test(document.querySelector('[data-testid=error-models]')?.textContent ?? ''));
   assert.equal((await engine.getSession({})).modelDir, dir);
 });
 

@@ -180,10 +180,10 @@ test("saving never destroys: a folder of the user's files is refused untouched; 
 
   await a.fill('[data-testid=model-dir]', theirs);
   await a.click('[data-testid=save-model]');
-  await waitNotice(a, /nothing in it was touched/);
-  assert.equal(await a.getAttribute('[data-testid=notice]', 'data-tone'), 'error');
+  // The refusal is told beside the folder field, where the save was asked for.
+  await a.waitForFunction(() => /nothing in it was touched/.test(document.querySelector('[data-testid=error-models]')?.textContent ?? ''));
   assert.match(
-    await a.innerText('[data-testid=notice]'),
+    await a.innerText('[data-testid=error-models]'),
     new RegExp(`^${theirs.replace(/[/.]/g, '\\$&')} holds taxes, thesis\\.tex, which is not a Latent Explorer model`),
   );
   await shot(a, 'save-refused');

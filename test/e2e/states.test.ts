@@ -35,6 +35,25 @@ async function trainOnFolder(epochs: number, batch: number, lr: string): Promise
   await page.click('[data-testid=train]');
 }
 
+test("the engine's refusal stays beside the control that caused it until dismissed, whatever is asked meanwhile", async () => {
+  await page.selectOption('[data-testid=dataset]', 'folder');
+  await page.fill('[data-testid=idx-folder]', '/no/such/folder');
+  await page.click('[data-testid=train]');
+  const refusal = page.locator('[data-testid=error-train]');
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), /\/no\/such\/folder/);
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'not in the notice line at the top');
+  // Another request, which the engine also refuses, is told at its own place; the first stays.
+  await page.fill('[data-testid=model-dir]', '/no/such/model');
+  await page.click('[data-testid=open-model]');
+  await page.locator('[data-testid=error-models]').waitFor();
+  assert.equal(await refusal.count(), 1, 'the data refusal is still there');
+  await page.locator('[aria-label="Data and model"]').screenshot({ path: path.join(OUT, 'states-refusal.png') });
+  await page.click('[data-testid=dismiss-train]');
+  assert.equal(await refusal.count(), 0);
+  await page.click('[data-testid=dismiss-models]');
+});
+
 test('paused, the panel shows no ETA; stopped inside an epoch, it says which weights were kept and where Continue starts', async () => {
   await trainOnFolder(3, 10, '0.001');
   await page.waitForFunction(() => /^2 \//.test(document.querySelector('[data-testid=epoch]')?.textContent ?? ''), null, { timeout: 60000 });

@@ -198,7 +198,7 @@ export class ExploreState {
 
   async run(input: Input<'explore'>): Promise<void> {
     const shown = this.#session.generation;
-    const r = await this.#calls.act(() => this.#calls.api.explore(input));
+    const r = await this.#calls.act(() => this.#calls.api.explore(input), 'explore');
     if (r && shown === this.#session.generation) this.#result = r;
   }
 

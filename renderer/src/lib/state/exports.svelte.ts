@@ -54,14 +54,14 @@ export class ExportsState {
   }
 
   csv(what: 'latent' | 'history'): Promise<Output<'exportCsv'> | undefined> {
-    return this.#calls.act(() => this.#calls.api.exportCsv({ what }));
+    return this.#calls.act(() => this.#calls.api.exportCsv({ what }), 'export');
   }
 
   /** The first test images above their reconstructions, in the mode chosen. */
   async reconstructions(): Promise<ReconstructionSheet | undefined> {
     if (this.countError !== null) return undefined;
     const mode = this.#mode;
-    const s = await this.#calls.act(() => this.#calls.api.reconstructionStrip({ n: Number(this.#count), mode }));
+    const s = await this.#calls.act(() => this.#calls.api.reconstructionStrip({ n: Number(this.#count), mode }), 'export');
     if (!s) return undefined;
     const k = s.originals.count;
     const both = new Float32Array(s.originals.pixels.length + s.reconstructions.pixels.length);

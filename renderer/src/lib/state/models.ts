@@ -5,7 +5,7 @@ import { refused, replaceQuestion } from '../refusals.js';
 import { describeModel } from '../../../../src/contract/describe.js';
 import type { Calls } from './calls.js';
 import type { ConfirmState } from './confirm.svelte.js';
-import type { Notices } from './notices.svelte.js';
+import type { Notices, Place } from './notices.svelte.js';
 import type { SessionMirror } from './session.svelte.js';
 
 export interface ModelActionsDeps {
@@ -32,38 +32,43 @@ export class ModelActions {
     this.#d = deps;
   }
 
+  /** Where refusals are told: the notice line, and beside each control. */
+  get notices(): Notices {
+    return this.#d.notices;
+  }
+
   /** Whether folders are chosen in native dialogs (the desktop app) rather than typed. */
   get hasDialogs(): boolean {
     return this.#d.dialogs !== null;
   }
 
   async start(input: Input<'startTraining'>): Promise<void> {
-    const s = await this.#replacing((discard) => this.#d.calls.api.startTraining(discard ? { ...input, discard } : input));
+    const s = await this.#replacing((discard) => this.#d.calls.api.startTraining(discard ? { ...input, discard } : input), 'train');
     if (s) this.#d.show(s);
   }
 
   async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
     const api = this.#d.calls.api;
     const call = { pause: api.pauseTraining, resume: api.resumeTraining, stop: api.stopTraining }[action];
-    const s = await this.#d.calls.act(() => call({}));
+    const s = await this.#d.calls.act(() => call({}), 'training');
     if (s) this.#d.show(s);
   }
 
   async continueTraining(epochs: number): Promise<void> {
-    const s = await this.#d.calls.act(() => this.#d.calls.api.continueTraining({ epochs }));
+    const s = await this.#d.calls.act(() => this.#d.calls.api.continueTraining({ epochs }), 'training');
     if (s) this.#d.show(s);
   }
 
   /** Imports networks trained elsewhere as the current model; unsaved training of the current one is asked about first. */
   async importModel(request: Input<'importModel'>): Promise<void> {
-    const s = await this.#replacing((discard) => this.#d.calls.api.importModel(discard ? { ...request, discard } : request));
+    const s = await this.#replacing((discard) => this.#d.calls.api.importModel(discard ? { ...request, discard } : request), 'import');
     if (!s) return;
     this.#d.show(s);
     this.#d.notices.tell('Imported the model. It is not saved yet: save it to keep it as a model folder.');
   }
 
   async openModel(dir: string): Promise<void> {
-    const s = await this.#replacing((discard) => this.#d.calls.api.openModel(discard ? { dir, discard } : { dir }));
+    const s = await this.#replacing((discard) => this.#d.calls.api.openModel(discard ? { dir, discard } : { dir }), 'models');
     if (!s) return;
     this.#d.show(s);
     this.#d.notices.tell(`Opened ${s.modelDir ?? dir}`);
@@ -79,13 +84,14 @@ export class ModelActions {
     let s: Session | undefined;
     try {
       notices.clear();
+      notices.dismiss('models');
       s = await calls.api.saveModel({ dir });
     } catch (err) {
-      if (!refused(err, 'MODEL_EXISTS')) return calls.fail(err);
+      if (!refused(err, 'MODEL_EXISTS')) return calls.fail(err, 'models');
       const shown = session.generation;
       if (!(await confirm.ask('Replace a saved model?', replaceQuestion(err.message), 'Replace'))) return;
       if (this.#changedSince(shown)) return;
-      s = await calls.act(() => calls.api.saveModel({ dir, replace: true }));
+      s = await calls.act(() => calls.api.saveModel({ dir, replace: true }), 'models');
     }
     if (!s) return;
     this.#d.show(s);
@@ -94,7 +100,7 @@ export class ModelActions {
 
   /** "Reopen" on the recovery banner: the model a previous run left in the autosave. */
   async recoverAutosave(): Promise<void> {
-    const s = await this.#replacing((discard) => this.#d.calls.api.recoverAutosave(discard ? { discard } : {}));
+    const s = await this.#replacing((discard) => this.#d.calls.api.recoverAutosave(discard ? { discard } : {}), 'models');
     if (!s) return;
     this.#d.show(s);
     this.#d.notices.tell('Reopened the model from your last session. It is not saved yet: save it to keep it.');
@@ -142,20 +148,21 @@ export class ModelActions {
    * because that model (or the autosaved one) is unsaved, asks whether to
    * discard it and, only if so, runs it again with `discard`.
    */
-  async #replacing(call: (discard: boolean) => Promise<Session>): Promise<Session | undefined> {
+  async #replacing(call: (discard: boolean) => Promise<Session>, place: Place): Promise<Session | undefined> {
     const { calls, confirm, notices, session } = this.#d;
     try {
       notices.clear();
+      notices.dismiss(place);
       return await call(false);
     } catch (err) {
       if (!refused(err, 'UNSAVED')) {
-        calls.fail(err);
+        calls.fail(err, place);
         return undefined;
       }
       const shown = session.generation;
       if (!(await confirm.ask('Unsaved training', this.#discardQuestion(err.message), 'Discard'))) return undefined;
       if (this.#changedSince(shown)) return undefined;
-      return calls.act(() => call(true));
+      return calls.act(() => call(true), place);
     }
   }
 

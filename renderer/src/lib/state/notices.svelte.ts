@@ -1,5 +1,12 @@
 export type Tone = 'info' | 'error';
 
+/**
+ * The controls an engine's refusal is shown beside: training a new model
+ * (the data and its settings), the running model's controls, the model
+ * folder, an import, an explore view, an export.
+ */
+export type Place = 'train' | 'training' | 'models' | 'import' | 'explore' | 'export';
+
 /** The line at the top right: what just happened, or what went wrong. */
 export class Notices {
   #text = $state<string | null>(null);
@@ -20,5 +27,22 @@ export class Notices {
 
   clear(): void {
     this.#text = null;
+  }
+
+  #places = $state.raw<Partial<Record<Place, string>>>({});
+
+  /** The refusal shown beside a control, kept until dismissed or until that control's next action. */
+  at(place: Place): string | null {
+    return this.#places[place] ?? null;
+  }
+
+  tellAt(place: Place, text: string): void {
+    this.#places = { ...this.#places, [place]: text };
+  }
+
+  dismiss(place: Place): void {
+    if (!(place in this.#places)) return;
+    const { [place]: _gone, ...rest } = this.#places;
+    this.#places = rest;
   }
 }
