@@ -105,7 +105,14 @@ export const requests = {
    */
   explore: {
     input: ExploreInputSchema,
-    output: z.object({ images: ImagesSchema, cols: z.number(), z: F32, positions: F32.nullable(), rowLabels: z.array(z.string()) }),
+    output: z.object({
+      images: ImagesSchema,
+      cols: z.number(),
+      z: F32,
+      positions: F32.nullable(),
+      rowLabels: z.array(z.string()),
+      colLabels: z.array(z.string()),
+    }),
   },
   /** A CSV to save: the test set's latent coordinates (with the scatter's 3D positions) or the training history. */
   exportCsv: { input: z.object({ what: z.enum(['latent', 'history']) }), output: z.object({ filename: z.string(), text: z.string() }) },

@@ -13,7 +13,10 @@ export interface ViewImages {
   cols: number;
   /** The latent points decoded (for denoising: the z of the reconstructions). */
   z: Float32Array;
+  /** One label per row (the dim a traversal varies, the z of a manifold grid's row, what a denoising row shows), or none. */
   rowLabels: string[];
+  /** One label per column (the value a column takes, an interpolation's t, a test image's number), or none. */
+  colLabels: string[];
   /** True when z is a path worth drawing in the scatter (an interpolation). */
   path: boolean;
 }
@@ -30,30 +33,39 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
     if (i >= test.count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${test.count}.`);
     return (await encodeSet(vae, subset(test, [i]))).mean;
   };
-  const decoded = async (z: Float32Array, cols: number, rowLabels: string[], path = false): Promise<ViewImages> => {
+  const decoded = async (z: Float32Array, cols: number, rowLabels: string[], colLabels: string[], path = false): Promise<ViewImages> => {
     const count = z.length / k;
     if (count > LIMITS.decodePoints) {
       throw new UserError('TOO_LARGE', `This view would decode ${count} images; at most ${LIMITS.decodePoints} fit in one. Use fewer steps.`);
     }
-    return { images: imagesOf(vae.config, await decodeZ(vae, z)), cols, z, rowLabels, path };
+    return { images: imagesOf(vae.config, await decodeZ(vae, z)), cols, z, rowLabels, colLabels, path };
   };
   switch (input.kind) {
     case 'interpolate': {
       const [a, b] = [await meanOf(input.from), await meanOf(input.to)];
-      return decoded(interpolate(a, b, input.steps, input.path), input.steps, [`#${input.from} → #${input.to} (${input.path})`], true);
+      const t = Array.from({ length: input.steps }, (_, s) => `t ${(s / (input.steps - 1)).toFixed(2)}`);
+      return decoded(interpolate(a, b, input.steps, input.path), input.steps, [`#${input.from} → #${input.to} (${input.path})`], t, true);
     }
     case 'traverse':
       return decoded(
         traverse(await meanOf(input.index), input.range, input.steps),
         input.steps,
         Array.from({ length: k }, (_, d) => `z${d}`),
+        spread(input.range, input.steps),
       );
     case 'prior':
-      return decoded(priorSamples(input.n, k, input.seed), Math.ceil(Math.sqrt(input.n)), []);
+      return decoded(priorSamples(input.n, k, input.seed), Math.ceil(Math.sqrt(input.n)), [], []);
     case 'manifold': {
       if (k < 2) throw new UserError('BAD_REQUEST', ONE_DIM);
       const base = input.at === null ? new Float32Array(k) : await meanOf(input.at);
-      return decoded(manifoldGrid(base, input.dims, input.grid, input.range), input.grid, []);
+      const [i, j] = input.dims;
+      const values = spread(input.range, input.grid);
+      return decoded(
+        manifoldGrid(base, input.dims, input.grid, input.range),
+        input.grid,
+        [...values].reverse().map((v) => `z${j} ${v}`),
+        values.map((v) => `z${i} ${v}`),
+      );
     }
     case 'denoise': {
       const n = Math.min(input.n, test.count);
@@ -74,7 +86,16 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
         z: rec.z,
         path: false,
         rowLabels: ['noisy input', how, 'clean original'],
+        colLabels: Array.from({ length: n }, (_, c) => `#${c}`),
       };
     }
   }
+}
+
+/** The values a traversal or a grid takes along an axis, from −range to +range, as labels. */
+function spread(range: number, steps: number): string[] {
+  return Array.from({ length: steps }, (_, s) => {
+    const v = -range + (2 * range * s) / (steps - 1);
+    return `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(Math.abs(range) < 10 ? 1 : 0)}`;
+  });
 }

@@ -198,6 +198,25 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
     await page.click('[data-testid=explore-show]');
     await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, before);
     await page.screenshot({ path: path.join(OUT, `explore-${kind}.png`) });
+    if (kind === 'manifold') {
+      // A 12 × 12 grid in the main area, labelled with the z values of its columns and rows, every cell the same size, Download in view.
+      const cols = (await page.innerText('[data-testid=col-labels]')).split('\n');
+      const rows = (await page.innerText('[data-testid=row-labels]')).split('\n');
+      assert.deepEqual([cols[0], cols[1], cols.at(-1)], ['z0 →', '−3.0', '3.0']);
+      assert.equal(rows.length, 12);
+      assert.deepEqual([rows[0], rows.at(-1)], ['z1 3.0', '−3.0']);
+      const size = await page.evaluate(() => {
+        const c = document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement;
+        const area = c.closest('[data-testid=explore-result]')!.getBoundingClientRect();
+        return { css: c.getBoundingClientRect().width, px: c.width, area: area.width };
+      });
+      assert.equal(size.css, size.px, 'drawn at its own size, not stretched by the page');
+      assert.equal((size.px - 11) % 12, 0, 'twelve cells of one width and eleven 1-pixel gaps');
+      assert.ok(size.px > 0.6 * size.area, `the grid fills the main area (${size.px} of ${size.area} px)`);
+      assert.ok(await page.locator('[data-testid=explore-download]').isVisible());
+      const box = (await page.locator('[data-testid=explore-download]').boundingBox())!;
+      assert.ok(box.y + box.height <= 800 && box.y >= 0, 'Download stays in the window');
+    }
     if (kind === 'prior') {
       const first = await grid();
       await page.click('[data-testid=reseed]');
@@ -209,15 +228,15 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
       await page.click('[data-testid=explore-show]');
       await page.waitForTimeout(500);
       assert.equal(await grid(), deterministic, 'the same images every time');
-      assert.match(await page.innerText('.explore'), /Rows: noisy input · decoded mean \(deterministic\) · clean original/);
+      assert.deepEqual((await page.innerText('[data-testid=row-labels]')).split('\n'), ['noisy input', 'decoded mean (deterministic)', 'clean original']);
       // The switch redraws the view at once, so what is shown always matches it.
       await page.check('[data-testid=stochastic]');
       assert.match(await page.innerText('.explore'), /Stochastic: each reconstruction decodes a z sampled/);
       await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, deterministic);
-      assert.match(await page.innerText('.explore'), /Rows: noisy input · decoded sample \(stochastic\) · clean original/);
+      assert.match(await page.innerText('[data-testid=row-labels]'), /decoded sample \(stochastic\)/);
       await page.uncheck('[data-testid=stochastic]');
       await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() === b, deterministic);
-      assert.match(await page.innerText('.explore'), /decoded mean \(deterministic\)/);
+      assert.match(await page.innerText('[data-testid=row-labels]'), /decoded mean \(deterministic\)/);
     }
   }
 });
@@ -264,6 +283,7 @@ async function downloadNamed(testid: string): Promise<{ bytes: Buffer; name: str
 }
 
 test('exports round-trip: latent CSV with scatter positions, history CSV, reconstructions PNG, scatter PNG', async () => {
+  await page.click('[data-testid=tab-scatter]');
   const pts = await engine.latentPoints({});
   const latent = parse(await download('export-latent'), { columns: true }) as Record<string, string>[];
   assert.equal(latent.length, pts.count);

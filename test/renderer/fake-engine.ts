@@ -174,7 +174,7 @@ export class FakeEngine implements EngineApi {
     }));
   testImages = (input: Input<'testImages'>) => this.#answer('testImages', input, () => images(input.indices.length));
   explore = (input: Input<'explore'>) =>
-    this.#answer('explore', input, () => ({ images: images(4), cols: 4, z: new Float32Array(12), positions: null, rowLabels: [] }));
+    this.#answer('explore', input, () => ({ images: images(4), cols: 4, z: new Float32Array(12), positions: null, rowLabels: [], colLabels: [] }));
   exportCsv = (input: Input<'exportCsv'>) => this.#answer('exportCsv', input, () => ({ filename: `${input.what}.csv`, text: 'a,b\n' }));
   reconstructionStrip = (input: Input<'reconstructionStrip'>) =>
     this.#answer('reconstructionStrip', input, () => ({ originals: images(input.n, 1), reconstructions: images(input.n, 0) }));

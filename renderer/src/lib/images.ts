@@ -59,16 +59,19 @@ export function gridRgba(images: ImageSet, count: number, cols: number, scale = 
   const c = channelsOf(images);
   const rows = Math.ceil(count / cols);
   const gap = 1;
-  const width = cols * w * scale + (cols - 1) * gap;
-  const height = rows * h * scale + (rows - 1) * gap;
+  // Every cell the same whole number of pixels, whatever the scale (a fractional one samples the nearest source pixel).
+  const cw = Math.max(1, Math.round(w * scale));
+  const ch = Math.max(1, Math.round(h * scale));
+  const width = cols * cw + (cols - 1) * gap;
+  const height = rows * ch + (rows - 1) * gap;
   const data = new Uint8ClampedArray(4 * width * height).fill(96);
   for (let i = 3; i < data.length; i += 4) data[i] = 255;
   for (let t = 0; t < count; t++) {
-    const ox = (t % cols) * (w * scale + gap);
-    const oy = Math.floor(t / cols) * (h * scale + gap);
-    for (let y = 0; y < h * scale; y++) {
-      for (let x = 0; x < w * scale; x++) {
-        const src = t * h * w + Math.floor(y / scale) * w + Math.floor(x / scale);
+    const ox = (t % cols) * (cw + gap);
+    const oy = Math.floor(t / cols) * (ch + gap);
+    for (let y = 0; y < ch; y++) {
+      for (let x = 0; x < cw; x++) {
+        const src = t * h * w + Math.floor((y * h) / ch) * w + Math.floor((x * w) / cw);
         copyPixel(images, c, src, data, (oy + y) * width + ox + x);
       }
     }

@@ -13,7 +13,7 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
       const v = await exploreView(vae, dataset.test, input);
       // A path is drawn in the scatter, placed as the scatter placed the points.
       const positions = v.path && s.projector ? s.projector(v.z, v.z.length / vae.config.latentDim) : null;
-      return { images: v.images, cols: v.cols, z: v.z, positions, rowLabels: v.rowLabels };
+      return { images: v.images, cols: v.cols, z: v.z, positions, rowLabels: v.rowLabels, colLabels: v.colLabels };
     },
     exportCsv: async (input) => {
       if (input.what === 'history') return { filename: 'history.csv', text: historyToCsv(s.history) };

@@ -69,6 +69,8 @@ export class ExploreState {
   #kind = $state<ExploreKind>('prior');
   #values = $state.raw<ExploreValues>(DEFAULTS);
   #result = $state.raw<ExploreResult | null>(null);
+  /** What the main area shows: the latent space, or the view decoded last (in its own tab, so neither squeezes the other). */
+  #tab = $state<'scatter' | 'result'>('scatter');
   readonly #calls: Calls;
   readonly #session: SessionMirror;
 
@@ -87,6 +89,14 @@ export class ExploreState {
 
   get ends(): Ends {
     return { from: this.#values.from, to: this.#values.to };
+  }
+
+  get tab(): 'scatter' | 'result' {
+    return this.#result ? this.#tab : 'scatter';
+  }
+
+  setTab(tab: 'scatter' | 'result'): void {
+    this.#tab = tab;
   }
 
   get result(): ExploreResult | null {
@@ -199,7 +209,10 @@ export class ExploreState {
   async run(input: Input<'explore'>): Promise<void> {
     const shown = this.#session.generation;
     const r = await this.#calls.act(() => this.#calls.api.explore(input), 'explore');
-    if (r && shown === this.#session.generation) this.#result = r;
+    if (r && shown === this.#session.generation) {
+      this.#result = r;
+      this.#tab = 'result';
+    }
   }
 
   /** Shift-click: the path between two test points, with the form showing the ends the clicks chose. */
@@ -212,5 +225,6 @@ export class ExploreState {
   /** Forgets the view decoded from a model that is no longer shown. */
   clear(): void {
     this.#result = null;
+    this.#tab = 'scatter';
   }
 }
