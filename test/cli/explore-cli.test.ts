@@ -83,6 +83,7 @@ test('sample: prior draws for a seed, reproducible', async () => {
   const out = path.join(work, 'sample.png');
   const r = await cli('sample', '--model', modelDir, '--n', '9', '--seed', '4', '--out', out);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`^Wrote ${out.replace(/[/.]/g, '\\$&')}: 9 images in 3 rows of 3, \\d+×\\d+ pixels\\.\n$`), 'it says what it wrote');
   assertTiles(out, await decodeZ(model.vae, priorSamples(9, 3, 4)), 9, 3);
 });
 

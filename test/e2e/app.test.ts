@@ -75,6 +75,10 @@ test('train one epoch: the scatter fills with points in the label colours', asyn
   await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
   await page.waitForSelector('[data-testid=recon-strip]');
   await page.waitForTimeout(500);
+  // The ten test images and their reconstructions sit in one row at 1280 px, not wrapped.
+  const tops = await page.evaluate(() => [...document.querySelectorAll('[data-testid=recon-strip] > *')].map((e) => Math.round(e.getBoundingClientRect().top)));
+  assert.equal(tops.length, 10);
+  assert.equal(new Set(tops).size, 1, `pairs at ${tops.join(', ')}`);
   const counts = await colourCounts();
   const present = counts.filter((c) => c >= 20).length;
   assert.ok(present >= 6, `label colours seen: ${counts.join(', ')}`);
@@ -97,6 +101,7 @@ test("clicking a point shows the decoded mean, equal pixel for pixel to the engi
   const decoded = await engine.decode({ z });
   const expected = toBytes(decoded.pixels);
   assert.deepEqual(await canvasBytes('decoded-mean'), expected);
+  assert.match(await page.innerText('[data-testid=few-dims]'), /With only 3 latent dims, the code keeps the broad shape/, 'why the decodes are blurry');
   await page.screenshot({ path: path.join(OUT, 'point-decoded.png') });
 });
 
@@ -142,6 +147,8 @@ test('clicking empty space decodes the point under the cursor; dragging the mark
   await page.mouse.move(x + 60, y + 40, { steps: 6 });
   await page.mouse.up();
   await page.waitForFunction((before) => document.querySelector('[data-testid=space-z]')?.textContent !== before, z1);
+  // Let go, the marker is no longer followed, and the panel says so.
+  await page.waitForFunction(() => document.querySelector('[data-testid=space-title]')?.textContent === 'Latent point (at the marker)');
   const z2 = await page.innerText('[data-testid=space-z]');
   const parse = (s: string) =>
     s
@@ -285,7 +292,10 @@ async function downloadNamed(testid: string): Promise<{ bytes: Buffer; name: str
 test('exports round-trip: latent CSV with scatter positions, history CSV, reconstructions PNG, scatter PNG', async () => {
   await page.click('[data-testid=tab-scatter]');
   const pts = await engine.latentPoints({});
-  const latent = parse(await download('export-latent'), { columns: true }) as Record<string, string>[];
+  const latentFile = await downloadNamed('export-latent');
+  const epochs = (await engine.getSession({})).history.length;
+  assert.equal(latentFile.name, `mnist-latent3-${epochs}ep-test-latent.csv`, 'named after the model it came from');
+  const latent = parse(latentFile.bytes, { columns: true }) as Record<string, string>[];
   assert.equal(latent.length, pts.count);
   for (const i of [0, 17, pts.count - 1]) {
     const row = latent[i]!;

@@ -9,7 +9,7 @@ import { loadModel, readManifest, type SavedModel } from '../../model/folder.js'
 import type { ExploreInput } from '../../contract/schemas.js';
 import { parseNoise } from '../../latent/explore.js';
 import { exploreView } from '../../latent/views.js';
-import { encodePng, gridImage } from '../../io/png.js';
+import { checkPng, writeGridPng } from '../png-out.js';
 import { historyToCsv } from '../../io/csv.js';
 import { intOption, numberListOption, numberOption } from '../parse.js';
 
@@ -26,15 +26,20 @@ function checkIndex(ds: Dataset, i: number, flag: string): void {
   if (i < 0 || i >= ds.test.count) throw new UserError('BAD_CONFIG', `${flag} ${i}: the test set has images 0 to ${ds.test.count - 1}.`);
 }
 
-function checkPng(out: string): void {
-  if (path.extname(out).toLowerCase() !== '.png') throw new UserError('BAD_CONFIG', `--out ${out}: the file name should end in .png.`);
-}
-
 /** Runs an explore view (the same one the app shows) and writes its images as a grid PNG. */
 async function writeView(model: SavedModel, test: ImageSet, input: ExploreInput, out: string, scale: number): Promise<void> {
   const v = await exploreView(model.vae, test, input);
   const { count, height, width, channels, pixels } = v.images;
-  await writeFileAtomic(out, encodePng(gridImage(pixels, count, height, width, { cols: v.cols, scale, channels })));
+  const rows = Math.ceil(count / v.cols);
+  await writeGridPng(
+    out,
+    pixels,
+    count,
+    height,
+    width,
+    { cols: v.cols, scale, channels },
+    `${count} images in ${rows} row${rows === 1 ? '' : 's'} of ${v.cols}`,
+  );
 }
 
 /** Views that need no test image still take the model's data shape from an empty set. */

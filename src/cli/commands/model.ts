@@ -12,7 +12,7 @@ import { bitsPerDim, publishedBinarizedMnist } from '../../contract/figures.js';
 import { isBinarized } from '../../data/binarize.js';
 import { LoadBar } from '../progress.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
-import { encodePng, gridImage } from '../../io/png.js';
+import { checkPng, writeGridPng } from '../png-out.js';
 import { encodedToCsv } from '../../io/csv.js';
 import { projectTo3d } from '../../latent/projection.js';
 import { choiceOption, intOption, numberListOption } from '../parse.js';
@@ -34,10 +34,6 @@ async function dataFor(model: SavedModel, dataArg?: string): Promise<Dataset> {
     throw new UserError('BAD_SHAPE', `The model takes ${shapeOf(c)} images but ${ds.name} holds ${shapeOf(ds.test)}.`);
   }
   return ds;
-}
-
-function checkPng(out: string): void {
-  if (path.extname(out).toLowerCase() !== '.png') throw new UserError('BAD_CONFIG', `--out ${out}: the file name should end in .png.`);
 }
 
 export function registerModelCommands(program: Command): void {
@@ -129,7 +125,7 @@ export function registerModelCommands(program: Command): void {
       if (o.z.length !== k) throw new UserError('BAD_CONFIG', `--z: this model has ${k} latent dims; give ${k} comma-separated numbers, not ${o.z.length}.`);
       const px = await decodeZ(model.vae, Float32Array.from(o.z));
       const c = model.vae.config;
-      await writeFileAtomic(o.out, encodePng(gridImage(px, 1, c.height, c.width, { scale: o.scale, channels: c.channels ?? 1 })));
+      await writeGridPng(o.out, px, 1, c.height, c.width, { scale: o.scale, channels: c.channels ?? 1 }, 'the decoded image');
     });
 
   program
@@ -157,6 +153,14 @@ export function registerModelCommands(program: Command): void {
       both.set(picked.pixels, 0);
       both.set(pixels, picked.pixels.length);
       const c = model.vae.config;
-      await writeFileAtomic(o.out, encodePng(gridImage(both, 2 * o.n, c.height, c.width, { cols: o.n, scale: o.scale, channels: c.channels ?? 1 })));
+      await writeGridPng(
+        o.out,
+        both,
+        2 * o.n,
+        c.height,
+        c.width,
+        { cols: o.n, scale: o.scale, channels: c.channels ?? 1 },
+        `${o.n} test images above their reconstructions`,
+      );
     });
 }

@@ -16,11 +16,16 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
       return { images: v.images, cols: v.cols, z: v.z, positions, rowLabels: v.rowLabels, colLabels: v.colLabels };
     },
     exportCsv: async (input) => {
-      if (input.what === 'history') return { filename: 'history.csv', text: historyToCsv(s.history) };
       const { vae, dataset } = s.requireModel();
+      // Named after what they come from, so two models' files do not overwrite each other: mnist-latent3-10ep-history.csv.
+      const stem = `${dataset.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}-latent${vae.config.latentDim}-${s.history.length}ep`;
+      if (input.what === 'history') return { filename: `${stem}-history.csv`, text: historyToCsv(s.history) };
       const enc = await encodeSet(vae, dataset.test, 1000);
       const { positions } = projectTo3d(enc.mean, enc.count, enc.latentDim);
-      return { filename: 'latent-test.csv', text: encodedToCsv(enc, dataset.test.labels, positions, dataset.classNames) };
+      return { filename: `${stem}-test-latent.csv`, text: encodedToCsv(enc, dataset.test.labels, positions, dataset.classNames) };
     },
   };
 }

@@ -94,6 +94,12 @@ export class ScatterView {
       if (this.dragging) {
         this.dragging = false;
         this.controls.enabled = true;
+        // Where the marker was let go: decoded once more, no longer following.
+        const p = this.planePoint(e.clientX, e.clientY);
+        if (p) {
+          this.setMarker(p);
+          this.events.pickSpace(p, false);
+        }
         return;
       }
       if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 4) return; // an orbit, not a click
