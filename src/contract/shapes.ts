@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FIELDS, numberField, RULES } from './fields.js';
+import { EXPLORE_FIELDS, FIELDS, numberField, RULES } from './fields.js';
 
 // The shapes that cross the contract, defined once: the engine's data, model
 // and training code take their types from here.
@@ -107,6 +107,18 @@ export function isNative(c: ModelConfig): c is NativeConfig {
 }
 
 /** How to train: optimiser, batch, epochs, KL weighting, seed, within sensible limits for a new run. */
+/**
+ * A denoising VAE: each training batch is fed to the encoder with noise added
+ * (Gaussian of σ, or salt and pepper on a share p of the pixels) while the
+ * reconstruction is scored against the clean images, so the model learns to
+ * map noisy inputs to clean ones.
+ */
+export const DenoiseSchema = z.discriminatedUnion('noise', [
+  z.object({ noise: z.literal('gaussian'), amount: EXPLORE_FIELDS.noiseSigma }),
+  z.object({ noise: z.literal('saltpepper'), amount: EXPLORE_FIELDS.noiseShare }),
+]);
+export type Denoise = z.infer<typeof DenoiseSchema>;
+
 export const TrainConfigSchema = z.object({
   epochs: FIELDS.epochs,
   batchSize: FIELDS.batchSize,
@@ -119,6 +131,8 @@ export const TrainConfigSchema = z.object({
   seed: FIELDS.seed,
   /** Train on only the first N training images (0: all). */
   limit: FIELDS.limit,
+  /** Train as a denoiser: noise on the encoder's input, the clean image as the target (absent: a plain VAE). */
+  denoise: DenoiseSchema.optional(),
 });
 
 /**

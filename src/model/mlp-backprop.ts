@@ -32,7 +32,9 @@ export interface ObjectiveGradients {
  * taped path through `dense`, with no tape to keep, no identity copies and no
  * multiplications by a gradient of ones. The likelihood's own gradient
  * (d NLL / d logits) is still taken by tfjs from `nll`, so every likelihood
- * without learned parameters works here. Call inside a tidy.
+ * without learned parameters works here. The reconstruction is scored
+ * against `target` (the input itself, or a denoising VAE's clean images).
+ * Call inside a tidy.
  */
 export function mlpObjectiveGradients(
   layers: MlpLayers,
@@ -40,6 +42,7 @@ export function mlpObjectiveGradients(
   nll: (logits: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor1D,
   klWeight: number,
   seed: number,
+  target: tf.Tensor2D = x,
 ): ObjectiveGradients {
   const rows = x.shape[0];
   const scale = 1 / rows;
@@ -66,7 +69,7 @@ export function mlpObjectiveGradients(
     g = denseForward(g, l.kernel, l.bias, l.act);
     decOut.push(g);
   }
-  const { value: rec, grad: dLogits } = tf.valueAndGrad((logits: tf.Tensor) => tf.sum(nll(logits as tf.Tensor2D, x)))(g);
+  const { value: rec, grad: dLogits } = tf.valueAndGrad((logits: tf.Tensor) => tf.sum(nll(logits as tf.Tensor2D, target)))(g);
   const kl = tf.sum(klStandardNormal(mean, logVar)) as tf.Scalar;
 
   // Backward through the decoder.

@@ -90,10 +90,10 @@ export class MlpVae extends LayersVae {
   }
 
   /** The objective's gradients by hand (mlp-backprop.ts); a learned σ goes through the tape instead. */
-  objectiveGradients(x: tf.Tensor2D, klWeight: number, seed: number): ObjectiveGradients | null {
+  objectiveGradients(x: tf.Tensor2D, klWeight: number, seed: number, target: tf.Tensor2D = x): ObjectiveGradients | null {
     if (this.likelihoodLearns()) return null;
     const layers = { enc: this.enc, mean: this.encMean, logVar: this.encLogVar, dec: this.dec };
-    return mlpObjectiveGradients(layers, x, (l, xs) => this.nll(l, xs), klWeight, seed);
+    return mlpObjectiveGradients(layers, x, (l, xs) => this.nll(l, xs), klWeight, seed, target);
   }
 
   /** p(x|z) parameters as logits, one row of pixels per z. Differentiable. */

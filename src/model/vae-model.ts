@@ -35,7 +35,7 @@ export interface VaeModel {
    * architecture has them (in `variables()` order, with the batch sums of
    * recon and KL); null or absent where tfjs' tape must take them.
    */
-  objectiveGradients?(x: tf.Tensor2D, klWeight: number, seed: number): ObjectiveGradients | null;
+  objectiveGradients?(x: tf.Tensor2D, klWeight: number, seed: number, target?: tf.Tensor2D): ObjectiveGradients | null;
   dispose(): void;
 }
 

@@ -6,11 +6,20 @@ import { UserError } from '../contract/errors.js';
 
 /**
  * Gradients of the batch-mean objective (recon + w·KL, each summed over pixels
- * or dims) in the order of `vae.variables()`, with the batch sums of recon and KL.
+ * or dims) in the order of `vae.variables()`, with the batch sums of recon and
+ * KL. `target` is what the reconstruction is scored against: the input itself,
+ * or for a denoising VAE the clean images whose noisy copies are `pixels`.
  */
-export function gradients(vae: VaeModel, pixels: Float32Array, rows: number, klWeight: number, seed: number): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
+export function gradients(
+  vae: VaeModel,
+  pixels: Float32Array,
+  rows: number,
+  klWeight: number,
+  seed: number,
+  target: Float32Array = pixels,
+): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
   try {
-    return objectiveGradients(vae, pixels, rows, klWeight, seed);
+    return objectiveGradients(vae, pixels, rows, klWeight, seed, target);
   } catch (err) {
     // An imported model's layers run on tfjs' own gradients, some of which a backend lacks.
     const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec((err as Error).message);
@@ -22,10 +31,19 @@ export function gradients(vae: VaeModel, pixels: Float32Array, rows: number, klW
   }
 }
 
-function objectiveGradients(vae: VaeModel, pixels: Float32Array, rows: number, klWeight: number, seed: number): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
+function objectiveGradients(
+  vae: VaeModel,
+  pixels: Float32Array,
+  rows: number,
+  klWeight: number,
+  seed: number,
+  target: Float32Array,
+): { grads: tf.Tensor[]; sums: tf.Tensor1D } {
   return tf.tidy(() => {
     const x = tf.tensor2d(pixels, [rows, pixels.length / rows]);
-    const byHand = vae.objectiveGradients?.(x, klWeight, seed);
+    // What the reconstruction is scored against: the input itself, or (a denoising VAE) the clean images.
+    const t = target === pixels ? x : tf.tensor2d(target, x.shape);
+    const byHand = vae.objectiveGradients?.(x, klWeight, seed, t);
     if (byHand) return { grads: byHand.grads, sums: tf.stack([byHand.rec, byHand.kl]) as tf.Tensor1D };
     let rec: tf.Tensor = tf.scalar(0);
     let kl: tf.Tensor = tf.scalar(0);
@@ -33,7 +51,7 @@ function objectiveGradients(vae: VaeModel, pixels: Float32Array, rows: number, k
     const { grads } = tf.variableGrads(() => {
       const { mean, logVar } = vae.encode(x);
       const logits = vae.decodeLogits(sampleZ(mean, logVar, seed));
-      rec = tf.keep(tf.sum(vae.nll(logits, x)));
+      rec = tf.keep(tf.sum(vae.nll(logits, t)));
       kl = tf.keep(tf.sum(klStandardNormal(mean, logVar)));
       return tf.div(tf.add(rec, tf.mul(kl, klWeight)), rows) as tf.Scalar;
     }, vars);

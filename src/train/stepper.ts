@@ -22,9 +22,9 @@ export class AdamStepper {
     return new AdamStepper(vae, await startAdam(vae.variables(), learningRate, initial));
   }
 
-  /** One step; returns the batch means of reconstruction NLL and KL. */
-  step(pixels: Float32Array, rows: number, klWeight: number, seed: number): [number, number] {
-    const { grads, sums } = gradients(this.vae, pixels, rows, klWeight, seed);
+  /** One step (the reconstruction scored against `target`, by default the input); returns the batch means of reconstruction NLL and KL. */
+  step(pixels: Float32Array, rows: number, klWeight: number, seed: number, target: Float32Array = pixels): [number, number] {
+    const { grads, sums } = gradients(this.vae, pixels, rows, klWeight, seed, target);
     this.adam.apply(grads);
     const [rec, kl] = sums.dataSync();
     tf.dispose([...grads, sums]);

@@ -9,6 +9,7 @@ import { saveModel, type Manifest } from '../model/folder.js';
 import { type EpochRecord, type Loss } from '../contract/shapes.js';
 import type { VaeModel } from '../model/vae-model.js';
 import { evaluateElbo } from '../latent/evaluate.js';
+import { addNoise, type Noise } from '../latent/explore.js';
 import type { PauseGate } from './pause-gate.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import { AdamStepper } from './stepper.js';
@@ -107,6 +108,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const order = new Uint32Array(n);
   const xBuf = new Float32Array(config.batchSize * d);
   const binarize = isBinarized(dataset);
+  const noise: Noise | null = config.denoise
+    ? config.denoise.noise === 'gaussian'
+      ? { kind: 'gaussian', sigma: config.denoise.amount }
+      : { kind: 'saltpepper', p: config.denoise.amount }
+    : null;
   const interval = opts.progressIntervalMs ?? 100;
   const runStart = performance.now();
   let pausedMs = 0;
@@ -147,7 +153,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const x = gatherPixels(trainSet, order.subarray(start, start + rows), xBuf.subarray(0, rows * d));
         if (binarize) binarizeInPlace(x, rng);
         klWeight = klWeightAt(config, epoch - 1 + b / batchCount);
-        const [rec, kl] = stepper.step(x, rows, klWeight, rng.seed());
+        // A denoising VAE sees a noisy copy and is scored against the clean batch.
+        const input = noise ? addNoise(x, noise, rng.seed()) : x;
+        const [rec, kl] = stepper.step(input, rows, klWeight, rng.seed(), x);
         const total = rec + kl;
         if (!Number.isFinite(total) || !Number.isFinite(rec) || !Number.isFinite(kl)) {
           restore(vae, snapshot.weights);

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { loadModel } from '../../src/model/folder.js';
+import { loadModel, readManifest } from '../../src/model/folder.js';
 import { loadDataset } from '../../src/data/load.js';
 import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
 import { subset } from '../../src/data/dataset.js';
@@ -211,4 +211,14 @@ test('--help lists the commands', async () => {
   const r = await cli('--help');
   assert.equal(r.code, 0);
   for (const c of ['train', 'eval', 'encode', 'decode', 'reconstruct']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+});
+
+test('train --denoise trains a denoising VAE and records its noise; a noise it cannot read is a sentence', async () => {
+  const out = path.join(work, 'denoiser');
+  const r = await cli('train', '--out', out, '--data', dataDir, '--epochs', '1', '--batch', '64', '--hidden', '16', '--denoise', 'gaussian:0.3', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual((await readManifest(out)).training.denoise, { noise: 'gaussian', amount: 0.3 });
+  const bad = await cli('train', '--out', path.join(work, 'never'), '--data', dataDir, '--denoise', 'fog:1');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--denoise: Noise "fog:1": write gaussian:σ or saltpepper:p, e\.g\. gaussian:0\.3\./);
 });

@@ -230,6 +230,7 @@ test('explore views: traversal, prior samples with reseed, manifold grid, denois
       await page.waitForFunction((b) => (document.querySelector('[data-testid=explore-grid]') as HTMLCanvasElement).toDataURL() !== b, first);
     }
     if (kind === 'denoise') {
+      assert.match(await page.innerText('[data-testid=denoise-note]'), /This model was trained on clean images, so it is not a denoiser/);
       assert.match(await page.innerText('.explore'), /Deterministic: decoding means gives the same images every time/);
       const deterministic = await grid();
       await page.click('[data-testid=explore-show]');

@@ -94,3 +94,21 @@ test('after a NaN the model is back at its starting weights, drawn and usable, a
   await page.waitForFunction(() => /latent dims|drawn as they are/.test(document.querySelector('[data-testid=projection-note]')?.textContent ?? ''));
   await page.screenshot({ path: path.join(OUT, 'states-failed.png') });
 });
+
+test('a denoising VAE trained from the form: the Denoising view says what the model was trained to do', async () => {
+  await page.selectOption('[data-testid=denoise]', 'gaussian');
+  await page.fill('[data-testid=denoise-amount]', '0.3');
+  assert.match(await page.innerText('[data-testid=denoise-hint]'), /scored against the clean image/);
+  // The model the NaN left has no finished epoch, so nothing unsaved is asked about.
+  await trainOnFolder(1, 100, '0.001');
+  await waitStatus(page, 'done', OUT);
+  assert.deepEqual((await app.engine.getSession({})).training?.denoise, { noise: 'gaussian', amount: 0.3 });
+  await page.selectOption('[data-testid=explore-kind]', 'denoise');
+  assert.match(
+    await page.innerText('[data-testid=denoise-note]'),
+    /This model was trained as a denoiser \(Gaussian noise of σ 0\.3\): it maps noisy images back to clean ones/,
+  );
+  await page.click('[data-testid=explore-show]');
+  await page.waitForSelector('[data-testid=explore-grid]');
+  await page.screenshot({ path: path.join(OUT, 'states-denoiser.png') });
+});

@@ -173,3 +173,23 @@ test('the engine refuses what the form refuses, with the sentence the form shows
     await c.close();
   }
 });
+
+test('a denoising VAE: the noise goes into the training request, is checked by its own rule, and comes back with the model', () => {
+  const form = new TrainingForm();
+  assert.equal(form.request()?.training.denoise, undefined, 'a plain VAE by default');
+  form.edit('denoise', 'gaussian');
+  form.edit('denoiseAmount', '0.4');
+  assert.deepEqual(form.request()?.training.denoise, { noise: 'gaussian', amount: 0.4 });
+  assert.ok(requests.startTraining.input.safeParse(form.request()).success);
+  form.edit('denoise', 'saltpepper');
+  form.edit('denoiseAmount', '1.5');
+  assert.equal(form.fields.denoiseAmount.error, 'p must be above 0 and at most 1.');
+  assert.equal(form.request(), null);
+  form.edit('denoiseAmount', '0.2');
+  const req = form.request()!;
+  const other = new TrainingForm();
+  other.takeOver({ model: { ...req.model, height: 28, width: 28 }, training: req.training, data: req.data });
+  assert.deepEqual([other.values.denoise, other.values.denoiseAmount], ['saltpepper', '0.2']);
+  other.takeOver({ model: { ...req.model, height: 28, width: 28 }, training: { ...req.training, denoise: undefined }, data: req.data });
+  assert.equal(other.values.denoise, 'none', 'a plain model shows denoising off');
+});

@@ -10,6 +10,8 @@ import { loadModel, readManifest } from '../../src/model/folder.js';
 import { type TrainConfig } from '../../src/contract/shapes.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import { stopOutcome } from '../../src/train/outcome.js';
+import { addNoise } from '../../src/latent/explore.js';
+import { reconstruct } from '../../src/latent/ops.js';
 import { train } from '../../src/train/trainer.js';
 import { PauseGate } from '../../src/train/pause-gate.js';
 import { UserError } from '../../src/contract/errors.js';
@@ -223,4 +225,52 @@ test('a model for other image sizes is refused before training starts', async ()
   const vae = createModel({ ...arch, height: 28, width: 28 }, 1);
   await assert.rejects(train({ vae, dataset: data, config: cfg(), backend }), /takes 28×28 images but .* holds 8×6/);
   vae.dispose();
+});
+
+test('a denoising VAE: the encoder sees noisy copies, the reconstruction is scored against the clean batch', async () => {
+  const vae = createModel(arch, 3);
+  const seen: { input: Float32Array; target: Float32Array }[] = [];
+  const recorder = new Proxy(vae, {
+    get(target, prop, receiver) {
+      if (prop === 'objectiveGradients') {
+        return (x: tf.Tensor2D, w: number, seed: number, t?: tf.Tensor2D) => {
+          seen.push({ input: x.dataSync() as Float32Array, target: (t ?? x).dataSync() as Float32Array });
+          return target.objectiveGradients!(x, w, seed, t);
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const result = await train({ vae: recorder, dataset: data, config: cfg({ epochs: 1, denoise: { noise: 'gaussian', amount: 0.3 } }), backend });
+  assert.equal(seen.length, 8, 'one record a batch');
+  for (const { input, target } of seen) {
+    assert.notDeepEqual(input, target, 'the input is noisy');
+    assert.ok(
+      input.every((v) => v >= 0 && v <= 1),
+      'noisy pixels stay in [0, 1]',
+    );
+    const rows = new Set(Array.from({ length: target.length / 48 }, (_, r) => Array.from(target.subarray(r * 48, r * 48 + 48)).join()));
+    const clean = new Set(Array.from({ length: data.train.count }, (_, i) => Array.from(data.train.pixels.subarray(i * 48, i * 48 + 48)).join()));
+    assert.ok(
+      [...rows].every((r) => clean.has(r)),
+      'the target rows are training images, untouched',
+    );
+  }
+  assert.ok(Number.isFinite(result.metrics!.total));
+  vae.dispose();
+});
+
+test('trained with noise, a model takes noise away better than one trained on clean images', async () => {
+  const noisyTest = addNoise(data.test.pixels, { kind: 'gaussian', sigma: 0.4 }, 9);
+  const error = async (denoise: boolean) => {
+    const vae = createModel({ ...arch, latentDim: 4, hidden: [64] }, 5);
+    await train({ vae, dataset: data, config: cfg({ epochs: 12, ...(denoise ? { denoise: { noise: 'gaussian' as const, amount: 0.4 } } : {}) }), backend });
+    const rec = await reconstruct(vae, { ...data.test, pixels: noisyTest }, 'mean');
+    vae.dispose();
+    return rec.pixels.reduce((s, v, i) => s + (v - data.test.pixels[i]!) ** 2, 0) / rec.pixels.length;
+  };
+  const plain = await error(false);
+  const denoiser = await error(true);
+  assert.ok(denoiser < plain, `squared error against the clean images: denoiser ${denoiser.toFixed(4)}, plain ${plain.toFixed(4)}`);
 });

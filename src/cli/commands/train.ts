@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { parseNoise } from '../../latent/explore.js';
 import { UserError } from '../../contract/errors.js';
 import { LIMITS } from '../../contract/limits.js';
 import { TRAINING_LIMITS } from '../../contract/fields.js';
@@ -43,6 +44,7 @@ interface TrainOpts {
   warmup: number;
   seed: number;
   limit: number;
+  denoise?: string;
   json?: boolean;
 }
 
@@ -149,6 +151,7 @@ export async function trainRequestFromOptions(o: TrainOpts): Promise<TrainReques
       warmupEpochs: o.warmup,
       seed: o.seed,
       limit: o.limit,
+      ...(o.denoise ? { denoise: denoiseOption(o.denoise) } : {}),
     },
     out,
   };
@@ -207,6 +210,7 @@ export function registerTrain(program: Command): void {
     )
     .option('--seed <n>', 'seed for a reproducible run', intOption('--seed'), DEFAULT_TRAIN.seed)
     .option('--limit <n>', 'train on the first N training images only', intOption('--limit'), DEFAULT_TRAIN.limit)
+    .option('--denoise <noise>', 'train a denoising VAE: noise on the input, the clean image as the target (gaussian:σ or saltpepper:p, e.g. gaussian:0.3)')
     .option('--json', 'print one JSON object per epoch on stdout, nothing else')
     .action(async (o: TrainOpts) => {
       const request = await trainRequestFromOptions(o);
@@ -261,4 +265,14 @@ export function registerTrain(program: Command): void {
         vae.dispose();
       }
     });
+}
+
+/** --denoise gaussian:0.3 or saltpepper:0.2, as the training settings hold it. */
+function denoiseOption(text: string): { noise: 'gaussian'; amount: number } | { noise: 'saltpepper'; amount: number } {
+  try {
+    const n = parseNoise(text);
+    return n.kind === 'gaussian' ? { noise: 'gaussian', amount: n.sigma } : { noise: 'saltpepper', amount: n.p };
+  } catch (err) {
+    throw new UserError('BAD_CONFIG', `--denoise: ${(err as Error).message}`);
+  }
 }

@@ -1,8 +1,8 @@
 import type { Input, Output } from '../../../../src/contract/index.js';
 import { DEFAULT_FILTERS, DEFAULT_MODEL, DEFAULT_TRAIN } from '../../../../src/contract/defaults.js';
 import { type Session } from '../../../../src/contract/schemas.js';
-import { FIELDS } from '../../../../src/contract/fields.js';
-import { ENCODER_ROLES, type Architecture, type EncoderRole } from '../../../../src/contract/shapes.js';
+import { EXPLORE_FIELDS, FIELDS } from '../../../../src/contract/fields.js';
+import { type Denoise, ENCODER_ROLES, type Architecture, type EncoderRole } from '../../../../src/contract/shapes.js';
 
 export type Source = 'mnist' | 'fashion' | 'folder' | 'files' | 'images';
 
@@ -37,6 +37,9 @@ export interface FormValues {
   lr: string;
   seed: string;
   limit: string;
+  /** Train as a denoiser: the noise put on each batch's input ('none': a plain VAE), and its σ or share of pixels. */
+  denoise: 'none' | 'gaussian' | 'saltpepper';
+  denoiseAmount: string;
 }
 
 /** The import fields as typed: the two model.json paths, the decoder's output kind and the encoder outputs' roles. */
@@ -83,6 +86,8 @@ const DEFAULTS: FormValues = {
   lr: String(DEFAULT_TRAIN.learningRate),
   seed: String(DEFAULT_TRAIN.seed),
   limit: String(DEFAULT_TRAIN.limit),
+  denoise: 'none',
+  denoiseAmount: '0.3',
 };
 
 type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } };
@@ -102,7 +107,20 @@ function imageSize(s: string): Parsed<number | undefined> {
 }
 
 /** The number fields in the order they are shown, so the form's problems read top to bottom. */
-const FIELD_ORDER = ['filters', 'latentDim', 'hidden', 'sigma', 'beta', 'warmupEpochs', 'epochs', 'batchSize', 'learningRate', 'seed', 'limit'] as const;
+const FIELD_ORDER = [
+  'filters',
+  'latentDim',
+  'hidden',
+  'sigma',
+  'beta',
+  'warmupEpochs',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'seed',
+  'limit',
+  'denoiseAmount',
+] as const;
 
 /**
  * The "Data and model" form: what the user typed, each field checked against
@@ -135,6 +153,11 @@ export class TrainingForm {
     learningRate: check(FIELDS.learningRate, num(this.#values.lr)),
     seed: check(FIELDS.seed, num(this.#values.seed)),
     limit: check(FIELDS.limit, num(this.#values.limit)),
+    // Only a denoiser's noise is checked: σ up to 5 for Gaussian noise, a share up to 1 for salt and pepper.
+    denoiseAmount:
+      this.#values.denoise === 'none'
+        ? ({ value: undefined } as Parsed<number | undefined>)
+        : check(this.#values.denoise === 'gaussian' ? EXPLORE_FIELDS.noiseSigma : EXPLORE_FIELDS.noiseShare, num(this.#values.denoiseAmount)),
   });
 
   /** The image folder's size field; only checked while an image folder is the source. */
@@ -199,6 +222,8 @@ export class TrainingForm {
         lr: String(training.learningRate),
         seed: String(training.seed),
         limit: String(training.limit),
+        denoise: training.denoise?.noise ?? 'none',
+        denoiseAmount: training.denoise ? String(training.denoise.amount) : this.#values.denoiseAmount,
       });
     }
     v.binarize = data.kind !== 'images' && data.binarize === 'dynamic';
@@ -289,6 +314,7 @@ export class TrainingForm {
         warmupEpochs: f.warmupEpochs.value!,
         seed: f.seed.value!,
         limit: f.limit.value!,
+        ...(v.denoise !== 'none' ? { denoise: { noise: v.denoise, amount: f.denoiseAmount.value as number } as Denoise } : {}),
       },
     };
   }
