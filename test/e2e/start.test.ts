@@ -34,6 +34,19 @@ test('the first screen offers four starting points with measured times, and trai
   assert.match(await page.innerText('[data-testid=start-train]'), new RegExp(`Train “A quick look”, ${quick}`));
   assert.match(await page.innerText('[data-testid=start-next]'), /click a point to see its image/);
   await page.screenshot({ path: path.join(OUT, 'start.png') });
+  // With nothing loaded, every disabled control says why.
+  for (const [id, why] of [
+    ['export-latent', 'Train or open a model first'],
+    ['export-history', 'The history starts when an epoch ends'],
+    ['scatter-png', 'Nothing is drawn yet'],
+    ['reseed', 'Train or open a model first'],
+    ['explore-show', 'Train or open a model first'],
+    ['pause', 'Nothing is training'],
+    ['save-model', 'There is no model to save yet'],
+  ] as const) {
+    assert.equal(await page.isDisabled(`[data-testid=${id}]`), true, `${id} is disabled`);
+    assert.equal(await page.getAttribute(`[data-testid=${id}]`, 'title'), why, id);
+  }
 
   await page.click('label:has([data-testid=preset-sharp])');
   assert.match(await page.innerText('[data-testid=start-train]'), /Train “Sharp reconstructions”, about/);
