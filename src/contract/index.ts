@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FIELDS } from './fields.js';
+import { LIMITS } from './limits.js';
 import { DatasetChoiceSchema, F32, ImagesSchema, LatentPointsSchema, SessionSchema, TrainStatusSchema, ExploreInputSchema } from './schemas.js';
 import {
   BatchProgressSchema,
@@ -99,6 +100,18 @@ export const requests = {
   /** Test images by index, for hovering. */
   testImages: { input: z.object({ indices: z.array(z.number().int().min(0)).max(1000) }), output: ImagesSchema },
   /**
+   * The k test images whose encoded means lie nearest, in latent space (every
+   * dim, not the projection), to a test image's mean (itself left out) or to
+   * any z; nearest first, with their distances, labels and images.
+   */
+  neighbours: {
+    input: z.object({
+      of: z.union([z.object({ index: z.number().int().min(0) }), z.object({ z: F32 })]),
+      k: z.number().int().min(1).max(LIMITS.neighbours),
+    }),
+    output: z.object({ indices: z.array(z.number()), distances: z.array(z.number()), labels: z.array(z.number().nullable()), images: ImagesSchema }),
+  },
+  /**
    * Explore views, decoded: a path between two test images, a traversal of
    * every dim, prior samples, a manifold grid, or denoising. Images come in
    * rows of `cols`; `z` are the latent points decoded (none for denoising).
@@ -135,6 +148,7 @@ export const modelBound: ReadonlySet<string> = new Set<Method>([
   'decode',
   'reconstruct',
   'testImages',
+  'neighbours',
   'explore',
   'exportCsv',
   'reconstructionStrip',

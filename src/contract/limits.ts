@@ -10,6 +10,8 @@ export const LIMITS = {
   latentDim: 256,
   /** Test images fetched in one request (hover, selections). */
   testImages: 1000,
+  /** Nearest neighbours returned for one point. */
+  neighbours: 100,
   /** Float32 values one decode or image reply may carry (32 MiB). */
   replyFloats: 8 * 1024 * 1024,
   /** Nesting of any message: the contract's deepest request is five levels. */

@@ -69,3 +69,18 @@ export function historyToCsv(history: readonly EpochRecord[]): string {
     ]),
   ]);
 }
+
+/** Nearest neighbours, one row each, nearest first: rank, test index, label (and its name), Euclidean distance in latent space. */
+export function neighboursToCsv(
+  found: readonly { index: number; distance: number }[],
+  labels: Int32Array | null,
+  classNames: readonly string[] | null,
+): string {
+  return stringify([
+    ['rank', 'index', 'label', 'label_name', 'distance'],
+    ...found.map((n, r) => {
+      const label = labels ? labels[n.index]! : null;
+      return [r + 1, n.index, label ?? '', label === null ? '' : (classNames?.[label] ?? String(label)), n.distance];
+    }),
+  ]);
+}

@@ -11,6 +11,7 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { decodeZ, encodeSet, reconstruct } from '../../src/latent/ops.js';
 import { subset } from '../../src/data/dataset.js';
 import { addNoise, interpolate, manifoldGrid, priorSamples, traverse } from '../../src/latent/explore.js';
+import { nearest } from '../../src/latent/neighbours.js';
 import { decodePng, toByte, type GreyImage } from '../../src/io/png.js';
 import { setupTf } from '../helpers/tf.js';
 import { tempDir, writeSyntheticFolder, QUICK_TRAIN_FLAGS } from '../helpers/fixtures.js';
@@ -154,4 +155,39 @@ test('bad explore options and unwritable paths: one line, non-zero exit, nothing
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
   assert.ok(!existsSync(out));
+});
+
+test('neighbours: the nearest test images in latent space as CSV, nearest first, of a test image (left out) or of a z', async () => {
+  const enc = await encodeSet(model.vae, ds.test);
+  const out = path.join(work, 'near.csv');
+  const r = await cli('neighbours', '--model', modelDir, '--index', '5', '--k', '6', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^Wrote .*near\.csv: the 6 nearest test images, nearest at \d+\.\d{3}\.\n$/);
+  const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+  const want = nearest(enc.mean, 3, enc.mean.subarray(15, 18), 6, 5);
+  assert.deepEqual(
+    rows.map((row) => [Number(row.rank), Number(row.index)]),
+    want.map((n, i) => [i + 1, n.index]),
+  );
+  rows.forEach((row, i) => assert.ok(Math.abs(Number(row.distance) - want[i]!.distance) < 1e-5));
+  assert.ok(!rows.some((row) => row.index === '5'));
+  assert.equal(rows[0]!.label, String(ds.test.labels![want[0]!.index]));
+  const byZ = await cli('neighbours', '--model', modelDir, '--z', '0,0,0', '--k', '3', '--out', out);
+  assert.equal(byZ.code, 0, byZ.stderr);
+  assert.deepEqual(
+    (parse(readFileSync(out), { columns: true }) as Record<string, string>[]).map((row) => Number(row.index)),
+    nearest(enc.mean, 3, [0, 0, 0], 3).map((n) => n.index),
+  );
+  for (const [args, pattern] of [
+    [['--k', '3'], /Give either --index I \(a test image\) or --z a,b,… \(a latent point\)\./],
+    [['--index', '2', '--z', '0,0,0'], /Give either --index/],
+    [['--z', '0,0'], /--z has 2 values; this model's latent space has 3 dims\./],
+    [['--index', '40'], /--index 40: the test set has images 0 to 39\./],
+    [['--index', '1', '--k', '0'], /--k 0: list from 1 to 100 neighbours\./],
+  ] as const) {
+    const bad = await cli('neighbours', '--model', modelDir, ...args, '--out', path.join(work, 'never.csv'));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, pattern);
+  }
+  assert.ok(!existsSync(path.join(work, 'never.csv')));
 });

@@ -102,6 +102,14 @@ test("clicking a point shows the decoded mean, equal pixel for pixel to the engi
   const expected = toBytes(decoded.pixels);
   assert.deepEqual(await canvasBytes('decoded-mean'), expected);
   assert.match(await page.innerText('[data-testid=few-dims]'), /With only 3 latent dims, the code keeps the broad shape/, 'why the decodes are blurry');
+  // Its nearest neighbours in latent space, nearest first, as the engine finds them; a click on one picks it.
+  await page.waitForSelector('[data-testid=neighbours] canvas');
+  const near = await engine.neighbours({ of: { index: target.i }, k: 8 });
+  const shownLabels = (await page.locator('[data-testid=neighbours] figcaption').allInnerTexts()).map((t) => t.trim());
+  assert.deepEqual(
+    shownLabels,
+    near.indices.map((n, i) => `#${n} · ${near.distances[i]!.toFixed(2)}`),
+  );
   await page.screenshot({ path: path.join(OUT, 'point-decoded.png') });
 });
 
@@ -147,8 +155,10 @@ test('clicking empty space decodes the point under the cursor; dragging the mark
   await page.mouse.move(x + 60, y + 40, { steps: 6 });
   await page.mouse.up();
   await page.waitForFunction((before) => document.querySelector('[data-testid=space-z]')?.textContent !== before, z1);
-  // Let go, the marker is no longer followed, and the panel says so.
+  // Let go, the marker is no longer followed, and the panel says so, and how far it lies from the data.
   await page.waitForFunction(() => document.querySelector('[data-testid=space-title]')?.textContent === 'Latent point (at the marker)');
+  await page.waitForSelector('[data-testid=space-nearest]');
+  assert.match(await page.innerText('[data-testid=space-nearest]'), /^The nearest encoded test image, #\d+ \(\d\), lies \d+\.\d\d away in latent space/);
   const z2 = await page.innerText('[data-testid=space-z]');
   const parse = (s: string) =>
     s

@@ -173,6 +173,13 @@ export class FakeEngine implements EngineApi {
       samples: { z: new Float32Array(3 * input.samples), images: images(input.samples) },
     }));
   testImages = (input: Input<'testImages'>) => this.#answer('testImages', input, () => images(input.indices.length));
+  /** The k images after the query's index (or from 0 for a z), a tenth further each. */
+  neighbours = (input: Input<'neighbours'>) =>
+    this.#answer('neighbours', input, () => {
+      const start = 'index' in input.of ? input.of.index + 1 : 0;
+      const indices = Array.from({ length: input.k }, (_, i) => start + i);
+      return { indices, distances: indices.map((_, i) => 0.1 * (i + 1)), labels: indices.map((i) => i % 10), images: images(input.k) };
+    });
   explore = (input: Input<'explore'>) =>
     this.#answer('explore', input, () => ({ images: images(4), cols: 4, z: new Float32Array(12), positions: null, rowLabels: [], colLabels: [] }));
   exportCsv = (input: Input<'exportCsv'>) => this.#answer('exportCsv', input, () => ({ filename: `${input.what}.csv`, text: 'a,b\n' }));

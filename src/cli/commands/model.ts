@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { LIMITS } from '../../contract/limits.js';
+import { nearest } from '../../latent/neighbours.js';
 import { initBackend } from '../../engine/backend.js';
 import { loadDataset, parseDataArg } from '../../data/load.js';
 import type { Dataset, ImageSet } from '../../data/dataset.js';
@@ -13,7 +15,7 @@ import { isBinarized } from '../../data/binarize.js';
 import { LoadBar } from '../progress.js';
 import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
 import { checkPng, writeGridPng } from '../png-out.js';
-import { encodedToCsv } from '../../io/csv.js';
+import { encodedToCsv, neighboursToCsv } from '../../io/csv.js';
 import { projectTo3d } from '../../latent/projection.js';
 import { choiceOption, intOption, numberListOption } from '../parse.js';
 
@@ -109,6 +111,32 @@ export function registerModelCommands(program: Command): void {
       const enc = await encodeSet(model.vae, set);
       await writeFileAtomic(o.out, encodedToCsv(enc, set.labels, projectTo3d(enc.mean, enc.count, enc.latentDim).positions, ds.classNames));
       process.stderr.write(`wrote ${set.count} rows to ${o.out}\n`);
+    });
+
+  program
+    .command('neighbours')
+    .description('the k test images nearest in latent space (every dim, not a projection) to a test image or to a z, as CSV, nearest first')
+    .requiredOption('--model <dir>', 'model folder')
+    .option('--index <i>', 'a test image (itself left out)', intOption('--index'))
+    .option('--z <values>', 'latent coordinates, comma separated', numberListOption('--z'))
+    .option('--k <k>', `neighbours to list (1 to ${LIMITS.neighbours})`, intOption('--k'), 10)
+    .requiredOption('--out <file>', 'CSV file to write')
+    .action(async (o: { model: string; index?: number; z?: number[]; k: number; out: string }) => {
+      if ((o.index === undefined) === (o.z === undefined))
+        throw new UserError('BAD_CONFIG', 'Give either --index I (a test image) or --z a,b,… (a latent point).');
+      if (o.k < 1 || o.k > LIMITS.neighbours) throw new UserError('BAD_CONFIG', `--k ${o.k}: list from 1 to ${LIMITS.neighbours} neighbours.`);
+      const { model } = await open(o.model);
+      const ds = await dataFor(model);
+      if (o.index !== undefined && (o.index < 0 || o.index >= ds.test.count)) {
+        throw new UserError('BAD_CONFIG', `--index ${o.index}: the test set has images 0 to ${ds.test.count - 1}.`);
+      }
+      const enc = await encodeSet(model.vae, ds.test);
+      const k = enc.latentDim;
+      const query = o.index !== undefined ? enc.mean.subarray(o.index * k, (o.index + 1) * k) : Float32Array.from(o.z!);
+      if (query.length !== k) throw new UserError('BAD_CONFIG', `--z has ${query.length} values; this model's latent space has ${k} dims.`);
+      const found = nearest(enc.mean, k, query, o.k, o.index ?? -1);
+      await writeFileAtomic(o.out, neighboursToCsv(found, ds.test.labels, ds.classNames));
+      process.stderr.write(`Wrote ${o.out}: the ${found.length} nearest test images, nearest at ${found[0]?.distance.toFixed(3) ?? '–'}.\n`);
     });
 
   program

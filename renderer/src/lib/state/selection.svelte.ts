@@ -7,6 +7,10 @@ export type Images = Output<'decode'>;
 export type PointDetail = { kind: 'point' } & Output<'reconstruct'>;
 export type SpaceDetail = { kind: 'space'; z: Float32Array; image: Images; dragging: boolean };
 export type Detail = PointDetail | SpaceDetail;
+export type Neighbours = Output<'neighbours'>;
+
+/** Neighbours listed beside a picked test point. */
+export const NEIGHBOURS_SHOWN = 8;
 export type ScenePoint = [number, number, number];
 
 /**
@@ -19,6 +23,8 @@ export class SelectionState {
   /** Where the decode marker sits in the scatter (scene coordinates), or null. */
   #marker = $state.raw<ScenePoint | null>(null);
   #detail = $state.raw<Detail | null>(null);
+  /** The encoded test images nearest the picked point or the dropped marker, in latent space; null until asked. */
+  #neighbours = $state.raw<Neighbours | null>(null);
   readonly #calls: Calls;
   readonly #session: SessionMirror;
   readonly #decodeLatest: (z: Float32Array) => Promise<Images | undefined>;
@@ -42,13 +48,20 @@ export class SelectionState {
     return this.#detail;
   }
 
+  get neighbours(): Neighbours | null {
+    return this.#neighbours;
+  }
+
   /** Selects test point `index` and decodes it (again: its samples differ every time). */
   async selectPoint(index: number): Promise<void> {
     this.#selected = index;
     this.#marker = null;
     const shown = this.#session.generation;
+    this.#neighbours = null;
     const r = await this.#calls.act(() => this.#calls.api.reconstruct({ index, samples: 4 }));
     if (r && this.#selected === index && shown === this.#session.generation) this.#detail = { kind: 'point', ...r };
+    const n = await this.#calls.background(() => this.#calls.api.neighbours({ of: { index }, k: NEIGHBOURS_SHOWN }));
+    if (n && this.#selected === index && shown === this.#session.generation) this.#neighbours = n;
   }
 
   /** Decodes latent point `z`, marked at `scenePoint` in the scatter. */
@@ -56,8 +69,14 @@ export class SelectionState {
     this.#selected = null;
     this.#marker = scenePoint;
     const shown = this.#session.generation;
+    if (dragging) this.#neighbours = null;
     const image = await this.#calls.act(() => this.#decodeLatest(z));
     if (image && shown === this.#session.generation) this.#detail = { kind: 'space', z, image, dragging };
+    // Once the marker rests: how far it lies from the nearest encoded image (not asked while it is dragged).
+    if (!dragging) {
+      const n = await this.#calls.background(() => this.#calls.api.neighbours({ of: { z }, k: 1 }));
+      if (n && this.#detail?.kind === 'space' && this.#detail.z === z && shown === this.#session.generation) this.#neighbours = n;
+    }
   }
 
   /** Forgets everything picked in a model that is no longer shown. */
@@ -65,5 +84,6 @@ export class SelectionState {
     this.#selected = null;
     this.#marker = null;
     this.#detail = null;
+    this.#neighbours = null;
   }
 }
