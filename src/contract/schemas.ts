@@ -54,6 +54,8 @@ export const LatentPointsSchema = z.object({
   projection: ProjectionSchema,
   /** For PCA: the share of variance the three axes explain. */
   explained: z.array(z.number()).nullable(),
+  /** Per-dim KL (nats, averaged over the images), the variance of each dim's posterior mean, and how many dims are active. */
+  health: z.object({ klPerDim: z.array(z.number()), varianceOfMeans: z.array(z.number()), activeUnits: z.number().int() }),
 });
 
 export const ExploreInputSchema = z.discriminatedUnion('kind', [

@@ -71,12 +71,21 @@ test('eval reports −ELBO, reconstruction, KL and the IWAE bound', async () => 
   assert.ok(Math.abs(e.negElbo - (e.recon + e.kl)) < 1e-6);
   assert.equal(e.images, 40);
   assert.equal(e.iwaeK, 16);
+  // How many latent dims are in use, and each one's KL.
+  assert.equal(e.latentDims, 2);
+  assert.equal(e.klPerDim.length, 2);
+  assert.ok(Number.isInteger(e.activeUnits) && e.activeUnits >= 0 && e.activeUnits <= 2);
+  assert.ok(
+    Math.abs(e.klPerDim.reduce((a: number, b: number) => a + b, 0) - e.kl) < 0.05 * Math.max(1, e.kl),
+    `KL per dim ${e.klPerDim} sums to about the KL ${e.kl}`,
+  );
   assert.ok(Number.isFinite(e.iwae) && e.iwae < e.negElbo + 1);
   // Bits per dimension: nats per image over the values per image (7×5 grey here) and ln 2.
   assert.ok(Math.abs(e.negElboBitsPerDim - e.negElbo / (35 * Math.LN2)) < 1e-9);
   assert.ok(Math.abs(e.iwaeBitsPerDim - e.iwae / (35 * Math.LN2)) < 1e-9);
   const text = await cli('eval', '--model', modelDir);
   assert.match(text.stdout, /−ELBO +[\d.]+ nats \([\d.]+ bits per dimension\)/);
+  assert.match(text.stdout, /active units +\d of 2 \(KL per dim: [\d.]+, [\d.]+ nats\)/);
 });
 
 test("encode writes index, label, means and log-variances equal to the engine's", async () => {

@@ -75,6 +75,10 @@ test('train one epoch: the scatter fills with points in the label colours', asyn
   await page.waitForFunction(() => document.querySelector('[data-testid=projection-note]')?.textContent?.includes('3 latent dims'));
   await page.waitForSelector('[data-testid=recon-strip]');
   await page.waitForTimeout(500);
+  // How many latent dims are in use, as the engine measured it, one bar each.
+  const health = (await engine.latentPoints({})).health;
+  assert.match(await page.innerText('[data-testid=active-units]'), new RegExp(`^${health.activeUnits} of 3 dims active`));
+  assert.equal(await page.locator('[data-testid=kl-bars] .bar').count(), 3);
   // The ten test images and their reconstructions sit in one row at 1280 px, not wrapped.
   const tops = await page.evaluate(() => [...document.querySelectorAll('[data-testid=recon-strip] > *')].map((e) => Math.round(e.getBoundingClientRect().top)));
   assert.equal(tops.length, 10);
@@ -441,6 +445,15 @@ test('an IDX folder of 8×6 images with 5 latent dims: PCA to 3D, and the UI say
     await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid=projection-note]')?.textContent ?? ''), note.source);
     const s = await engine.getSession({});
     assert.deepEqual([s.dataset?.height, s.dataset?.width, s.model?.latentDim], [8, 6, Number(latent)]);
+    // Four classes of tiny images need few dims: the panel warns about exactly the dims the engine found inactive.
+    const { health } = await engine.latentPoints({});
+    await page.waitForFunction((k) => new RegExp(`of ${k} dims active`).test(document.querySelector('[data-testid=active-units]')?.textContent ?? ''), latent);
+    const collapsed = Number(latent) - health.activeUnits;
+    if (collapsed > 0) {
+      assert.match(await page.innerText('[data-testid=collapse-warning]'), new RegExp(`^${collapsed} dims? ha(s|ve) collapsed to the prior`));
+    } else {
+      assert.equal(await page.locator('[data-testid=collapse-warning]').count(), 0);
+    }
     await page.screenshot({ path: path.join(OUT, `idx-latent-${latent}.png`) });
   }
   await page.selectOption('[data-testid=dataset]', 'mnist');

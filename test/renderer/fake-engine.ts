@@ -161,6 +161,12 @@ export class FakeEngine implements EngineApi {
         positions: new Float32Array(6),
         projection: k === 3 ? ('identity' as const) : ('pca' as const),
         explained: null,
+        // Every dim but the last carries information.
+        health: {
+          klPerDim: Array.from({ length: k }, (_, d) => (d < k - 1 ? 2 : 0.001)),
+          varianceOfMeans: Array.from({ length: k }, (_, d) => (d < k - 1 ? 1 : 0)),
+          activeUnits: k - 1,
+        },
       };
     });
   decode = (input: Input<'decode'>) => this.#answer('decode', input, () => images(1, input.z[0]));

@@ -4,6 +4,7 @@ import { UserError } from '../../contract/errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { LIMITS } from '../../contract/limits.js';
 import { nearest } from '../../latent/neighbours.js';
+import { latentHealth } from '../../latent/health.js';
 import { initBackend } from '../../engine/backend.js';
 import { loadDataset, parseDataArg } from '../../data/load.js';
 import type { Dataset, ImageSet } from '../../data/dataset.js';
@@ -61,6 +62,7 @@ export function registerModelCommands(program: Command): void {
             )
           : ds.test;
       const elbo = await evaluateElbo(model.vae, test);
+      const health = latentHealth(await encodeSet(model.vae, test));
       let iwae: number | undefined;
       if (o.iwae !== undefined) {
         const bar = new LoadBar(process.stderr, `IWAE k=${o.iwae}`);
@@ -79,6 +81,9 @@ export function registerModelCommands(program: Command): void {
         negElboBitsPerDim: bitsPerDim(elbo.total, dims),
         recon: elbo.recon,
         kl: elbo.kl,
+        activeUnits: health.activeUnits,
+        latentDims: health.klPerDim.length,
+        klPerDim: health.klPerDim,
         ...(iwae !== undefined ? { iwae, iwaeK: o.iwae, iwaeBitsPerDim: bitsPerDim(iwae, dims) } : {}),
         ...(published ? { published } : {}),
         backend,
@@ -94,7 +99,11 @@ export function registerModelCommands(program: Command): void {
           (iwae !== undefined
             ? `  IWAE (k=${o.iwae})   ${iwae.toFixed(2)} nats, ${bitsPerDim(iwae, dims).toFixed(4)} bits per dimension (estimate of −log p(x))\n`
             : '') +
-          (published ? `  (${published})\n` : ''),
+          (published ? `  (${published})\n` : '') +
+          `  active units   ${health.activeUnits} of ${health.klPerDim.length} (KL per dim: ${health.klPerDim.map((v) => v.toFixed(2)).join(', ')} nats)\n` +
+          (health.activeUnits < health.klPerDim.length
+            ? `  ${health.klPerDim.length - health.activeUnits} dim${health.klPerDim.length - health.activeUnits === 1 ? '' : 's'} collapsed to the prior: the decoder gets nothing from ${health.klPerDim.length - health.activeUnits === 1 ? 'it' : 'them'}.\n`
+            : ''),
       );
     });
 

@@ -1,4 +1,5 @@
 import { nearest } from '../../latent/neighbours.js';
+import { latentHealth } from '../../latent/health.js';
 import { existsSync } from 'node:fs';
 import type { Output } from '../../contract/index.js';
 import { LIMITS } from '../../contract/limits.js';
@@ -49,6 +50,7 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
         logVar: enc.logVar,
         labels: dataset.test.labels,
         positions: projected.positions,
+        health: latentHealth(enc),
         projection: projected.projection,
         explained: projected.explained,
       };
