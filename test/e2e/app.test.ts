@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodePng, toByte } from '../../src/io/png.js';
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
@@ -368,6 +368,26 @@ test('exports round-trip: latent CSV with scatter positions, history CSV, recons
     return n >= 20;
   }).length;
   assert.ok(seen >= 6, `label colours in the saved scatter: ${seen}`);
+
+  // Fit to publish: twice the pixels, a title above and the legend below, named after the model.
+  const published = await downloadNamed('scatter-publish');
+  assert.equal(published.name, 'mnist-latent3-scatter@2x.png');
+  const big = PNG.sync.read(published.bytes);
+  assert.equal(big.width, 2 * size[0]!);
+  assert.ok(big.height > 2 * size[1]! + 40, `room for the title and legend: ${big.height} against ${2 * size[1]!}`);
+  writeFileSync(path.join(OUT, 'scatter-publish.png'), published.bytes);
+  // The legend's swatches: every class colour in the strip below the picture.
+  const legendTop = big.height - (big.height - 2 * size[1]!) / 2;
+  const inLegend = PALETTE.filter(([r, g, b]) => {
+    for (let y = Math.floor(legendTop); y < big.height; y++) {
+      for (let x = 0; x < big.width; x++) {
+        const i = (y * big.width + x) * 4;
+        if (Math.abs(big.data[i]! - r * 255) < 6 && Math.abs(big.data[i + 1]! - g * 255) < 6 && Math.abs(big.data[i + 2]! - b * 255) < 6) return true;
+      }
+    }
+    return false;
+  }).length;
+  assert.equal(inLegend, 10, 'ten classes in the legend');
 });
 
 test('pause holds training, resume continues it, stop ends it', async () => {

@@ -293,6 +293,30 @@ export class ScatterView {
     this.renderer.render(this.scene, this.camera);
   }
 
+  /**
+   * The view drawn again at `scale` times its pixels (points scaled with it),
+   * copied onto a canvas of its own, then drawn back as it was: the picture a
+   * publishable export starts from.
+   */
+  renderAt(scale: number): HTMLCanvasElement {
+    const ratio = this.renderer.getPixelRatio();
+    const size = this.renderer.getSize(new THREE.Vector2());
+    const uniform = this.material.uniforms.pixelRatio!;
+    const set = (r: number) => {
+      this.renderer.setPixelRatio(r);
+      this.renderer.setSize(size.x, size.y, false);
+      uniform.value = r;
+      this.renderNow();
+    };
+    set(ratio * scale);
+    const out = document.createElement('canvas');
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    out.getContext('2d')!.drawImage(this.canvas, 0, 0);
+    set(ratio);
+    return out;
+  }
+
   /** The canvas, for snapshots. */
   get canvas(): HTMLCanvasElement {
     return this.renderer.domElement;
