@@ -71,5 +71,28 @@ export function projectTo3d(mean: Float32Array, count: number, dim: number, proj
   const method = PROJECTIONS[projection];
   if (!method.suits(dim)) throw new UserError('BAD_REQUEST', `The ${projection} projection does not suit ${dim} latent dims.`);
   const fitted = method.fit(mean, count, dim);
-  return { ...fitted, projection, positions: fitted.project(mean, count) };
+  const positions = fitted.project(mean, count);
+  if (projection === 'line') jitter(positions, count);
+  return { ...fitted, projection, positions };
+}
+
+/**
+ * One latent dim: the encoded points are spread up and down at random (the
+ * same way every time, by index) over a tenth of their range, so that where
+ * they crowd shows as a dense strip instead of overdrawn dots on a line. Only
+ * the set's own positions move; later points (paths, the marker) stay on the line.
+ */
+function jitter(positions: Float32Array, count: number): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < count; i++) {
+    lo = Math.min(lo, positions[i * 3]!);
+    hi = Math.max(hi, positions[i * 3]!);
+  }
+  const height = Math.max(1e-3, (hi - lo) / 10);
+  for (let i = 0; i < count; i++) {
+    // A hash of the index in [0, 1): no generator state, the same strip for the same set.
+    const u = (Math.imul(i + 1, 0x9e3779b1) >>> 0) / 2 ** 32;
+    positions[i * 3 + 1] = (u - 0.5) * height;
+  }
 }

@@ -21,6 +21,20 @@ test('up to three dims are placed as they are, the missing axes at zero', () => 
   assert.deepEqual(Array.from(p.project(Float32Array.from([5, 6]), 1)), [5, 6, 0]);
 });
 
+test('one dim: the points are spread in a strip around the line, the same way every time; later points stay on the line', () => {
+  const rng = new Rng(5);
+  const mean = new Float32Array(500).map(() => rng.normal() * 2);
+  const p = projectTo3d(mean, 500, 1);
+  assert.equal(p.projection, 'line');
+  const ys = Array.from({ length: 500 }, (_, i) => p.positions[i * 3 + 1]!);
+  for (let i = 0; i < 500; i++) assert.equal(p.positions[i * 3], mean[i], 'x is z itself');
+  const range = Math.max(...mean) - Math.min(...mean);
+  assert.ok(Math.max(...ys.map(Math.abs)) <= range / 20 + 1e-6, 'within a tenth of the range');
+  assert.ok(new Set(ys.map((y) => y.toFixed(4))).size > 400, 'spread, not on the line');
+  assert.deepEqual(Array.from(projectTo3d(mean, 500, 1).positions), Array.from(p.positions), 'the same strip every time');
+  assert.deepEqual(Array.from(p.project(Float32Array.from([1.5]), 1)), [1.5, 0, 0], 'a path or the marker stays on the line');
+});
+
 test('PCA places the means and any later point in the same space, with the variance each axis explains', () => {
   const rng = new Rng(3);
   const count = 200;
