@@ -116,17 +116,25 @@ export function manifoldGrid(base: Float32Array, dims: [number, number], grid: n
 
 export type Noise = { kind: 'gaussian'; sigma: number } | { kind: 'saltpepper'; p: number };
 
+/**
+ * The contract's noise ({ noise, amount }: a denoising VAE's, the Denoising
+ * view's) as the generator takes it, its amount checked by its kind's rule:
+ * σ up to 5, a share of pixels up to 1.
+ */
+export function noiseOf(n: { noise: 'gaussian' | 'saltpepper'; amount: number }): Noise {
+  if (n.noise === 'gaussian') {
+    checkField(F.noiseSigma, n.amount);
+    return { kind: 'gaussian', sigma: n.amount };
+  }
+  checkField(F.noiseShare, n.amount);
+  return { kind: 'saltpepper', p: n.amount };
+}
+
 /** Parses "gaussian:0.3" or "saltpepper:0.2". */
 export function parseNoise(text: string): Noise {
   const m = /^(gaussian|saltpepper):([0-9]*\.?[0-9]+)$/.exec(text.trim());
   if (!m) throw new UserError('BAD_CONFIG', `Noise "${text}": write gaussian:σ or saltpepper:p, e.g. gaussian:0.3.`);
-  const v = Number(m[2]);
-  if (m[1] === 'gaussian') {
-    checkField(F.noiseSigma, v);
-    return { kind: 'gaussian', sigma: v };
-  }
-  checkField(F.noiseShare, v);
-  return { kind: 'saltpepper', p: v };
+  return noiseOf({ noise: m[1] as 'gaussian' | 'saltpepper', amount: Number(m[2]) });
 }
 
 /**

@@ -4,7 +4,7 @@ import { imagesOf, subset, type Images, type ImageSet } from '../data/dataset.js
 import type { VaeModel } from '../model/vae-model.js';
 import { UserError } from '../contract/errors.js';
 import { ONE_DIM } from '../contract/fields.js';
-import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from './explore.js';
+import { addNoise, interpolate, manifoldGrid, noiseOf, priorSamples, traverse } from './explore.js';
 import { decodeZ, encodeSet, reconstruct } from './ops.js';
 
 /** Images decoded for a view, in rows of `cols`, each row optionally labelled. */
@@ -73,7 +73,7 @@ export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreI
         test,
         Array.from({ length: n }, (_, i) => i),
       );
-      const noisy = addNoise(clean.pixels, parseNoise(`${input.noise}:${input.amount}`), input.seed);
+      const noisy = addNoise(clean.pixels, noiseOf(input), input.seed);
       const rec = await reconstruct(vae, { ...clean, pixels: noisy }, input.mode, input.seed);
       const pixels = new Float32Array(noisy.length * 3);
       pixels.set(noisy, 0);

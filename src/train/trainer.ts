@@ -9,7 +9,7 @@ import { saveModel, type Manifest } from '../model/folder.js';
 import { type EpochRecord, type Loss } from '../contract/shapes.js';
 import type { VaeModel } from '../model/vae-model.js';
 import { evaluateElbo } from '../latent/evaluate.js';
-import { addNoise, type Noise } from '../latent/explore.js';
+import { addNoise, noiseOf } from '../latent/explore.js';
 import type { PauseGate } from './pause-gate.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import { AdamStepper } from './stepper.js';
@@ -108,11 +108,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const order = new Uint32Array(n);
   const xBuf = new Float32Array(config.batchSize * d);
   const binarize = isBinarized(dataset);
-  const noise: Noise | null = config.denoise
-    ? config.denoise.noise === 'gaussian'
-      ? { kind: 'gaussian', sigma: config.denoise.amount }
-      : { kind: 'saltpepper', p: config.denoise.amount }
-    : null;
+  const noise = config.denoise ? noiseOf(config.denoise) : null;
   const interval = opts.progressIntervalMs ?? 100;
   const runStart = performance.now();
   let pausedMs = 0;
@@ -205,19 +201,20 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       };
       history.push(record);
       opts.onEpoch?.(record);
+      // The epoch is done: what a later stop or NaN goes back to, and what the checkpoint holds.
+      snapshot = await snapshotOf(vae, stepper);
       if (opts.out) {
         try {
-          await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), await stepper.state(), { replace: true });
+          await saveModel(opts.out, vae, manifestFor(vae, dataset, config, history), snapshot.adam, { replace: true });
           await opts.onCheckpoint?.(opts.out, epoch);
         } catch (err) {
           if (!opts.onCheckpointError) throw err;
           opts.onCheckpointError(err);
         }
       }
-      snapshot = await snapshotOf(vae, stepper);
     }
-    const adamState = stoppedAt ? snapshot.adam : await stepper.state();
-    return { history, stopped, stoppedAt, metrics: history.at(-1)?.test ?? null, adamState };
+    // Adam's state as of the last finished epoch: a stop inside an epoch put the weights back to it too.
+    return { history, stopped, stoppedAt, metrics: history.at(-1)?.test ?? null, adamState: snapshot.adam };
   } finally {
     stepper.dispose();
   }

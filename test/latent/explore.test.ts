@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addNoise, interpolate, manifoldGrid, parseNoise, priorSamples, traverse } from '../../src/latent/explore.js';
+import { addNoise, interpolate, manifoldGrid, noiseOf, parseNoise, priorSamples, traverse } from '../../src/latent/explore.js';
 
 const close = (a: number, b: number, tol = 1e-5) => Math.abs(a - b) <= tol;
 
@@ -70,4 +70,8 @@ test('noise: Gaussian stays in [0, 1] with about the asked spread; salt and pepp
   assert.deepEqual(parseNoise('saltpepper:0.2'), { kind: 'saltpepper', p: 0.2 });
   assert.throws(() => parseNoise('poisson:1'), /write gaussian:σ or saltpepper:p/);
   assert.throws(() => parseNoise('saltpepper:2'), /p must be above 0 and at most 1/);
+  // The same rule for the contract's { noise, amount } (the Denoising view, a denoising VAE), by kind.
+  assert.deepEqual(noiseOf({ noise: 'gaussian', amount: 3 }), { kind: 'gaussian', sigma: 3 });
+  assert.throws(() => noiseOf({ noise: 'saltpepper', amount: 3 }), /p must be above 0 and at most 1/);
+  assert.throws(() => noiseOf({ noise: 'gaussian', amount: 6 }), /σ must be above 0 and at most 5/);
 });
