@@ -17,6 +17,14 @@ export function describeLikelihood(c: Pick<ModelConfig, 'likelihood' | 'sigma' |
   return `gaussian σ ${Number(c.sigma.toPrecision(2))}${c.learnSigma ? ' (learned)' : ''}`;
 }
 
+/** A name as a file name starts: "MNIST (binarised)" → "mnist-binarised". */
+export function fileStem(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
 /** A model as questions and refusals name it: "MNIST, latent 3, hidden 512, 2 epochs". */
 export function describeModel(dataset: string, c: ModelConfig, epochs: number): string {
   return `${dataset}, latent ${c.latentDim}, ${describeLayers(c)}, ${epochs} epoch${epochs === 1 ? '' : 's'}`;

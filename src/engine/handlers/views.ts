@@ -1,3 +1,4 @@
+import { fileStem } from '../../contract/describe.js';
 import { encodedToCsv, historyToCsv } from '../../io/csv.js';
 import { encodeSet } from '../../latent/ops.js';
 import { projectTo3d } from '../../latent/projection.js';
@@ -18,10 +19,7 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
     exportCsv: async (input) => {
       const { vae, dataset } = s.requireModel();
       // Named after what they come from, so two models' files do not overwrite each other: mnist-latent3-10ep-history.csv.
-      const stem = `${dataset.name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '')}-latent${vae.config.latentDim}-${s.history.length}ep`;
+      const stem = `${fileStem(dataset.name)}-latent${vae.config.latentDim}-${s.history.length}ep`;
       if (input.what === 'history') return { filename: `${stem}-history.csv`, text: historyToCsv(s.history) };
       const enc = await encodeSet(vae, dataset.test, 1000);
       const { positions } = projectTo3d(enc.mean, enc.count, enc.latentDim);

@@ -2,7 +2,7 @@ import type { Input } from '../../../../src/contract/index.js';
 import type { Session } from '../../../../src/contract/schemas.js';
 import type { PathPicker, PathRequest } from '../api.js';
 import { refused, replaceQuestion } from '../refusals.js';
-import { describeModel } from '../../../../src/contract/describe.js';
+import { describeModel, fileStem } from '../../../../src/contract/describe.js';
 import type { Calls } from './calls.js';
 import type { ConfirmState } from './confirm.svelte.js';
 import type { Notices, Place } from './notices.svelte.js';
@@ -131,7 +131,7 @@ export class ModelActions {
   /** "Save model as…": a native save dialog suggesting a name, then save there. */
   async saveModelFromDialog(): Promise<void> {
     const { model: m, dataset } = this.#d.session;
-    const name = m && dataset ? `${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-latent-${m.latentDim}` : 'vae-model';
+    const name = m && dataset ? `${fileStem(dataset.name)}-latent-${m.latentDim}` : 'vae-model';
     const dir = await this.choosePath({ purpose: 'save-model', suggestedName: name });
     if (dir) await this.saveModel(dir);
   }
