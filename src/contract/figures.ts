@@ -10,6 +10,15 @@ export function bitsPerDim(natsPerImage: number, dimsPerImage: number): number {
 }
 
 /**
+ * A latent unit is active when its posterior mean moves with the input: the
+ * variance of E_q[z_u] over the data above this (the test of Burda, Grosse
+ * and Salakhutdinov, "Importance Weighted Autoencoders", 2016). An inactive
+ * unit's q(z_u|x) is the prior whatever the image: the decoder gets nothing
+ * from it (posterior collapse).
+ */
+export const ACTIVE_UNIT_VARIANCE = 0.01;
+
+/**
  * What a likelihood on dynamically binarised MNIST is compared with: test
  * −log p(x) in nats reported in the literature for one stochastic layer.
  */

@@ -61,13 +61,14 @@ export async function initBackend(): Promise<BackendInfo> {
         const nodeBackend = '@tensorflow/tfjs-node';
         await import(nodeBackend);
       } else if (name === 'wasm') {
-        if (await startWasm(threads, notes)) return (current = describe('wasm', wasmThreads(), notes));
+        const wasm = await startWasm(threads, notes);
+        if (wasm.started) return (current = describe('wasm', wasmThreads(), notes, wasm.oneThreadBecause));
         notes.push('wasm: did not initialise');
         continue;
       }
       if (await tf.setBackend(name)) {
         await tf.ready();
-        return (current = describe(name, 1, notes));
+        return (current = describe(name, 1, notes, null));
       }
       notes.push(`${name}: did not initialise`);
     } catch (err) {
@@ -77,34 +78,36 @@ export async function initBackend(): Promise<BackendInfo> {
   throw new Error(`No TensorFlow.js backend could start (${notes.join('; ')}).`);
 }
 
-/** The wasm backend on `threads` threads, or on one where the threaded build does not start. */
-async function startWasm(threads: number, notes: string[]): Promise<boolean> {
+/**
+ * The wasm backend on `threads` threads, or on one where the threaded build
+ * does not start; `oneThreadBecause` says why it fell back, when it did.
+ */
+async function startWasm(threads: number, notes: string[]): Promise<{ started: boolean; oneThreadBecause: string | null }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // Its binaries, from outside the asar archive in the packaged app.
   wasm.setWasmPaths(packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'dist') + path.sep);
+  let oneThreadBecause: string | null = null;
   if (threads > 1) {
     const oneThread = tf.engine().registryFactory.wasm!;
     let reason = 'it did not initialise';
     if (registerThreadedWasm(threads, (why) => (reason = why))) {
       if (await tf.setBackend('wasm').catch(() => false)) {
         await tf.ready();
-        return true;
+        return { started: true, oneThreadBecause: null };
       }
       tf.removeBackend('wasm');
       tf.registerBackend('wasm', oneThread.factory, oneThread.priority);
     }
+    oneThreadBecause = reason;
     notes.push(`wasm on ${threads} threads: ${reason}, so it runs on one thread`);
   }
-  if (!(await tf.setBackend('wasm'))) return false;
+  if (!(await tf.setBackend('wasm'))) return { started: false, oneThreadBecause };
   await tf.ready();
-  return true;
+  return { started: true, oneThreadBecause };
 }
 
-function describe(name: BackendName, threads: number, notes: string[]): BackendInfo {
-  const fallback = notes.find((n) => n.startsWith('wasm on '));
-  const warning = fallback
-    ? `The WebAssembly backend runs on one thread (${fallback.replace(/^wasm on \d+ threads: /, '').replace(/, so it runs on one thread$/, '')}): training takes about 1.5× as long.`
-    : null;
+function describe(name: BackendName, threads: number, notes: string[], oneThreadBecause: string | null): BackendInfo {
+  const warning = oneThreadBecause ? `The WebAssembly backend runs on one thread (${oneThreadBecause}): training takes about 1.5× as long.` : null;
   return { name, threads, label: threads > 1 ? `${name} (${threads} threads)` : name, notes, warning };
 }
 

@@ -47,9 +47,10 @@ export function registerThreadedWasm(threads: number, onFailure: (reason: string
   const wasmPkg = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const dir = packageDir(require.resolve, '@tensorflow/tfjs-backend-wasm', 'wasm-out');
   const glue = path.join(dir, 'tfjs-backend-wasm-threaded-simd.js');
+  const binaryFile = path.join(dir, 'tfjs-backend-wasm-threaded-simd.wasm');
   const worker = outsideAsar(fileURLToPath(new URL('./wasm-pthread.cjs', import.meta.url)));
   // A missing file would surface as an error thrown inside a worker's event handler, which ends the process.
-  const files = [glue, path.join(dir, 'tfjs-backend-wasm-threaded-simd.wasm'), path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js'), worker];
+  const files = [glue, binaryFile, path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js'), worker];
   const missing = files.find((f) => !existsSync(f));
   if (missing) {
     onFailure(`${path.basename(missing)} is missing`);
@@ -60,7 +61,7 @@ export function registerThreadedWasm(threads: number, onFailure: (reason: string
   tf.registerBackend(
     'wasm',
     async () => {
-      const binary = await readFile(path.join(dir, 'tfjs-backend-wasm-threaded-simd.wasm'));
+      const binary = await readFile(binaryFile);
       const factory = require(glue) as ModuleFactory;
       let timer: NodeJS.Timeout | undefined;
       // Emscripten writes the module's parts onto this object as it builds it.

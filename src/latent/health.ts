@@ -1,20 +1,12 @@
+import { ACTIVE_UNIT_VARIANCE } from '../contract/figures.js';
 import type { Encoded } from './ops.js';
-
-/**
- * A unit is active when its posterior mean moves with the input: the
- * variance of E_q[z_u] over the data above 0.01 (the test of Burda, Grosse
- * and Salakhutdinov, "Importance Weighted Autoencoders", 2016). An inactive
- * unit's q(z_u|x) is the prior whatever the image: the decoder gets nothing
- * from it (posterior collapse).
- */
-export const ACTIVE_VARIANCE = 0.01;
 
 export interface LatentHealth {
   /** KL(q(z_d|x) ‖ N(0, 1)) per dim, averaged over the images, in nats. */
   klPerDim: number[];
   /** The variance over the images of each dim's posterior mean. */
   varianceOfMeans: number[];
-  /** How many dims are active (variance of means above ACTIVE_VARIANCE). */
+  /** How many dims are active (variance of means above ACTIVE_UNIT_VARIANCE). */
   activeUnits: number;
 }
 
@@ -37,6 +29,6 @@ export function latentHealth(enc: Encoded): LatentHealth {
   return {
     klPerDim: Array.from(kl, (v) => v / n),
     varianceOfMeans,
-    activeUnits: varianceOfMeans.filter((v) => v > ACTIVE_VARIANCE).length,
+    activeUnits: varianceOfMeans.filter((v) => v > ACTIVE_UNIT_VARIANCE).length,
   };
 }

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type { AdamState } from '../model/optimizer-state.js';
 import { startTsWorker } from '../util/ts-worker.js';
 import type { AdamThreadData } from './adam-thread.js';
-import { BETA1, BETA2, corrected, TINY, updateRange, writeJob, type Segment } from './adam-update.js';
+import { BETA1, BETA2, corrected, JOB_HEADER, SEGMENT_FIELDS, TINY, updateRange, writeJob, type Segment } from './adam-update.js';
 
 const FLUSH_EVERY = 25;
 
@@ -93,7 +93,7 @@ class HeapAdam implements Adam {
   }
 
   async startHelper(): Promise<void> {
-    this.helper = await AdamHelper.start(this.m, this.v, 4 + 6 * this.vars.length);
+    this.helper = await AdamHelper.start(this.m, this.v, JOB_HEADER + SEGMENT_FIELDS * this.vars.length);
   }
 
   apply(grads: tf.Tensor[]): void {
