@@ -467,7 +467,11 @@ test('an IDX folder of 8×6 images with 5 latent dims: PCA to 3D, and the UI say
     assert.deepEqual([s.dataset?.height, s.dataset?.width, s.model?.latentDim], [8, 6, Number(latent)]);
     // Four classes of tiny images need few dims: the panel warns about exactly the dims the engine found inactive.
     const { health } = await engine.latentPoints({});
-    await page.waitForFunction((k) => new RegExp(`of ${k} dims active`).test(document.querySelector('[data-testid=active-units]')?.textContent ?? ''), latent);
+    // The panel may still show a refresh from during training: wait for the one of the finished model.
+    await page.waitForFunction(
+      ([n, k]) => new RegExp(`^${n} of ${k} dims active`).test(document.querySelector('[data-testid=active-units]')?.textContent?.trim() ?? ''),
+      [health.activeUnits, latent] as const,
+    );
     const collapsed = Number(latent) - health.activeUnits;
     if (collapsed > 0) {
       assert.match(await page.innerText('[data-testid=collapse-warning]'), new RegExp(`^${collapsed} dims? ha(s|ve) collapsed to the prior`));
