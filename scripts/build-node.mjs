@@ -16,6 +16,9 @@ await Promise.all([
   // Adam's helper thread (src/train/adam.ts), beside each bundle that trains.
   build({ ...common, entryPoints: ['src/train/adam-thread.ts'], outfile: 'dist/electron/adam-thread.mjs', format: 'esm' }),
   build({ ...common, entryPoints: ['src/train/adam-thread.ts'], outfile: 'dist/cli/adam-thread.mjs', format: 'esm' }),
+  // The UMAP thread (src/latent/umap.ts), beside each bundle that places points.
+  build({ ...common, entryPoints: ['src/latent/umap-thread.ts'], outfile: 'dist/electron/umap-thread.mjs', format: 'esm' }),
+  build({ ...common, entryPoints: ['src/latent/umap-thread.ts'], outfile: 'dist/cli/umap-thread.mjs', format: 'esm' }),
 ]);
 
 // Started as a file by the threaded wasm backend (src/engine/wasm-threads.ts), beside the bundles that start it.

@@ -1,4 +1,4 @@
-import type { ModelConfig } from './shapes.js';
+import type { ModelConfig, ProjectionInfo } from './shapes.js';
 import { DEFAULT_FILTERS } from './defaults.js';
 
 // How a model is named to people, the same in the engine's sentences, the
@@ -28,4 +28,32 @@ export function fileStem(name: string): string {
 /** A model as questions and refusals name it: "MNIST, latent 3, hidden 512, 2 epochs". */
 export function describeModel(dataset: string, c: ModelConfig, epochs: number): string {
   return `${dataset}, latent ${c.latentDim}, ${describeLayers(c)}, ${epochs} epoch${epochs === 1 ? '' : 's'}`;
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/** What a scatter's positions are, in one sentence: the scatter's note, a published picture's subtitle, the command line. */
+export function describeProjection(p: ProjectionInfo, latentDim: number, count: number): string {
+  switch (p.method) {
+    case 'identity':
+      return '3 latent dims, drawn as they are.';
+    case 'plane':
+      return '2 latent dims: the points lie on a plane.';
+    case 'line':
+      return '1 latent dim: the points lie on a line, spread up and down at random so that their density shows.';
+    case 'pca':
+      return `${latentDim} latent dims projected to ${p.sceneDims}D by PCA (${(p.explained ?? []).map(percent).join(' + ')} of the variance).`;
+    case 'axes': {
+      const rest = latentDim - (p.axes?.length ?? 0);
+      return `Latent dims ${p.axisNames.join(', ')} as the axes${rest > 0 ? `; the other ${rest} are not shown (a click decodes them at 0, the prior's mean)` : ''}.`;
+    }
+    case 'umap': {
+      const sample =
+        p.fittedOn !== null && p.fittedOn < count
+          ? `fitted on a sample of ${p.fittedOn.toLocaleString('en-US')}`
+          : `fitted on all ${count.toLocaleString('en-US')} points`;
+      const rest = p.fittedOn !== null && p.fittedOn < count ? `, the other ${(count - p.fittedOn).toLocaleString('en-US')} placed by its transform` : '';
+      return `${latentDim} latent dims by UMAP in ${p.sceneDims}D (seed ${p.seed}, ${p.neighbours} neighbours, ${sample}${rest}; ${(p.ms / 1000).toFixed(1)} s). Neighbourhoods mean something; distances between clusters do not.`;
+    }
+  }
 }

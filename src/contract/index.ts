@@ -10,6 +10,10 @@ import {
   EpochRecordSchema,
   LIKELIHOODS,
   NewModelSchema,
+  PointSetSchema,
+  ProjectionSpecSchema,
+  AttributeVectorSchema,
+  BookmarkSchema,
   TrainConfigSchema,
 } from './shapes.js';
 
@@ -79,8 +83,33 @@ export const requests = {
   recoverAutosave: { input: z.object({ discard: z.boolean().optional() }), output: SessionSchema },
   /** Forgets the model a previous run left in the autosave folder. */
   discardAutosave: { input: z.object({}), output: SessionSchema },
-  /** Latent means of the test set, with 3D positions for the scatter. */
-  latentPoints: { input: z.object({}), output: LatentPointsSchema },
+  /**
+   * Latent means of the test set, the training set or both, placed for the
+   * scatter with the projection asked for (by default the latent size's own).
+   * A UMAP fit reports `projecting` events; a newer latentPoints request
+   * cancels one still running (STOPPED). The projection is kept: `project`
+   * and explore paths place later points with it.
+   */
+  latentPoints: { input: z.object({ set: PointSetSchema.optional(), projection: ProjectionSpecSchema.optional() }), output: LatentPointsSchema },
+  /**
+   * Places latent points (count × latentDim), or `prior` samples of N(0, I)
+   * drawn with `seed`, with the projection the scatter shows; null before any
+   * points were placed.
+   */
+  project: {
+    input: z.union([
+      z.object({ z: F32 }),
+      z.object({
+        prior: z.number().int().min(1).max(LIMITS.decodePoints),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      }),
+    ]),
+    output: z.object({ positions: F32.nullable() }),
+  },
   /** Decodes latent points (count × latentDim, at most LIMITS.decodePoints) to images. Deterministic. */
   decode: { input: z.object({ z: F32 }), output: ImagesSchema },
   /**
@@ -97,8 +126,8 @@ export const requests = {
       samples: z.object({ z: F32, images: ImagesSchema }),
     }),
   },
-  /** Test images by index, for hovering. */
-  testImages: { input: z.object({ indices: z.array(z.number().int().min(0)).max(1000) }), output: ImagesSchema },
+  /** Images by number (test images first, then training images), for hovering and selections. */
+  testImages: { input: z.object({ indices: z.array(z.number().int().min(0)).max(LIMITS.testImages) }), output: ImagesSchema },
   /**
    * The k test images whose encoded means lie nearest, in latent space (every
    * dim, not the projection), to a test image's mean (itself left out) or to
@@ -108,6 +137,8 @@ export const requests = {
     input: z.object({
       of: z.union([z.object({ index: z.number().int().min(0) }), z.object({ z: F32 })]),
       k: z.number().int().min(1).max(LIMITS.neighbours),
+      /** Which encoded images to search (by default the test set); indices are image numbers, test images first. */
+      among: PointSetSchema.optional(),
     }),
     output: z.object({ indices: z.array(z.number()), distances: z.array(z.number()), labels: z.array(z.number().nullable()), images: ImagesSchema }),
   },
@@ -128,7 +159,28 @@ export const requests = {
     }),
   },
   /** A CSV to save: the test set's latent coordinates (with the scatter's 3D positions) or the training history. */
-  exportCsv: { input: z.object({ what: z.enum(['latent', 'history']) }), output: z.object({ filename: z.string(), text: z.string() }) },
+  exportCsv: {
+    input: z.object({
+      what: z.enum(['latent', 'history', 'selection']),
+      /** For 'selection': the image numbers in it (test images first, then training images). */
+      indices: z.array(z.number().int().min(0)).max(LIMITS.points).optional(),
+    }),
+    output: z.object({ filename: z.string(), text: z.string() }),
+  },
+  /** The current model's attribute vectors. */
+  listVectors: { input: z.object({}), output: z.array(AttributeVectorSchema) },
+  /** Keeps a vector with the model (replacing one of the same name); written with the model, at once when it has a folder. */
+  saveVector: { input: AttributeVectorSchema, output: z.array(AttributeVectorSchema) },
+  deleteVector: { input: z.object({ name: z.string().max(LIMITS.name) }), output: z.array(AttributeVectorSchema) },
+  /** The bookmarks kept beside the current model's folder, newest first. */
+  listBookmarks: { input: z.object({}), output: z.array(z.object({ name: z.string(), savedAt: z.string() })) },
+  /** Writes a bookmark beside the model (atomically); one of the same name is replaced only with `replace`. */
+  saveBookmark: {
+    input: z.object({ bookmark: BookmarkSchema, replace: z.boolean().optional() }),
+    output: z.array(z.object({ name: z.string(), savedAt: z.string() })),
+  },
+  openBookmark: { input: z.object({ name: z.string().max(LIMITS.name) }), output: BookmarkSchema },
+  deleteBookmark: { input: z.object({ name: z.string().max(LIMITS.name) }), output: z.array(z.object({ name: z.string(), savedAt: z.string() })) },
   /** The first n test images and their reconstructions: decoded means (deterministic, the default) or sampled z (stochastic). */
   reconstructionStrip: {
     input: z.object({ n: FIELDS.stripImages, mode: z.enum(['mean', 'sample']).optional(), seed: z.number().int().optional() }),
@@ -145,6 +197,7 @@ export const modelBound: ReadonlySet<string> = new Set<Method>([
   'continueTraining',
   'saveModel',
   'latentPoints',
+  'project',
   'decode',
   'reconstruct',
   'testImages',
@@ -152,6 +205,11 @@ export const modelBound: ReadonlySet<string> = new Set<Method>([
   'explore',
   'exportCsv',
   'reconstructionStrip',
+  'saveVector',
+  'deleteVector',
+  'saveBookmark',
+  'openBookmark',
+  'deleteBookmark',
 ]);
 
 export const events = {
@@ -163,6 +221,8 @@ export const events = {
   epoch: EpochRecordSchema,
   /** The training status changed (with an error sentence on failure). Also carried by `session`. */
   status: z.object({ status: TrainStatusSchema, error: z.string().nullable() }),
+  /** A projection being fitted (UMAP): its stage and how far along. */
+  projecting: z.object({ stage: z.enum(['encoding', 'fitting', 'placing']), done: z.number(), total: z.number() }),
   /** The latent space changed enough to redraw (sent at most every couple of seconds while training). */
   latentChanged: z.object({ epoch: z.number(), batch: z.number() }),
 } as const;

@@ -10,6 +10,13 @@ export const LIMITS = {
   latentDim: 256,
   /** Test images fetched in one request (hover, selections). */
   testImages: 1000,
+  /** Points the scatter may show (test and training images together), and so the largest selection. */
+  points: 200_000,
+  /** Attribute vectors one model keeps, and bookmarks beside one model. */
+  vectors: 64,
+  bookmarks: 200,
+  /** Characters in a vector's or bookmark's name. */
+  name: 80,
   /** Nearest neighbours returned for one point. */
   neighbours: 100,
   /** Float32 values one decode or image reply may carry (32 MiB). */

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { EXPLORE_FIELDS as E } from './fields.js';
-import { BatchProgressSchema, DatasetInfoSchema, EpochRecordSchema, ModelConfigSchema, ProjectionSchema, StoredTrainConfigSchema } from './shapes.js';
+import {
+  BatchProgressSchema,
+  DatasetInfoSchema,
+  EpochRecordSchema,
+  ModelConfigSchema,
+  PointSetSchema,
+  ProjectionInfoSchema,
+  StoredTrainConfigSchema,
+} from './shapes.js';
 
 /** Typed arrays cross every transport as binary, never as JSON lists. */
 export const F32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
@@ -43,17 +51,17 @@ export const SessionSchema = z.object({
 export type Session = z.infer<typeof SessionSchema>;
 
 export const LatentPointsSchema = z.object({
+  /** Which images these are; row r is image number first + r (test images are numbered first, then training images). */
+  set: PointSetSchema,
+  first: z.number().int(),
   count: z.number(),
   latentDim: z.number(),
   mean: F32,
   logVar: F32,
   labels: I32.nullable(),
-  /** count × 3 coordinates for the scatter. */
+  /** count × 3 coordinates for the scatter (z = 0 for a 2D projection). */
   positions: F32,
-  /** How positions relate to z: as is (3 dims), PCA of more dims, a plane (2), a line (1). */
-  projection: ProjectionSchema,
-  /** For PCA: the share of variance the three axes explain. */
-  explained: z.array(z.number()).nullable(),
+  projection: ProjectionInfoSchema,
   /** Per-dim KL (nats, averaged over the images), the variance of each dim's posterior mean, and how many dims are active. */
   health: z.object({ klPerDim: z.array(z.number()), varianceOfMeans: z.array(z.number()), activeUnits: z.number().int() }),
 });

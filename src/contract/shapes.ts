@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import { EXPLORE_FIELDS, FIELDS, numberField, RULES } from './fields.js';
 
 // The shapes that cross the contract, defined once: the engine's data, model
@@ -199,10 +200,116 @@ export const DatasetInfoSchema = z.object({
 });
 export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 
-/** How the scatter's 3D positions relate to z: as is (3 dims), PCA of more dims, a plane (2), a line (1). */
-export const ProjectionSchema = z.enum(['identity', 'pca', 'plane', 'line']);
+/**
+ * How the scatter's positions relate to z: as is (3 dims), a plane (2), a line
+ * (1), PCA, UMAP, or chosen latent dims as the axes.
+ */
+export const ProjectionSchema = z.enum(['identity', 'plane', 'line', 'pca', 'umap', 'axes']);
 export type Projection = z.infer<typeof ProjectionSchema>;
+
+/** Which encoded images the scatter shows: the test set, the training set, or both (test images first). */
+export const PointSetSchema = z.enum(['test', 'train', 'both']);
+export type PointSet = z.infer<typeof PointSetSchema>;
+
+const sceneDims = z.union([z.literal(2), z.literal(3)]);
+
+/** The projection a person asks for; 'auto' is the latent size's own (as is up to 3 dims, else PCA in 3D). */
+export const ProjectionSpecSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('auto') }),
+  z.object({ method: z.literal('pca'), dims: sceneDims }),
+  z.object({
+    method: z.literal('umap'),
+    dims: sceneDims,
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+    /** Neighbours each point's fuzzy graph holds (UMAP's n_neighbors). */
+    neighbours: z.number().int().min(2).max(100),
+  }),
+  /** Latent dims as the scatter's axes (2 or 3 of them, distinct). */
+  z.object({
+    method: z.literal('axes'),
+    axes: z
+      .array(z.number().int().min(0).max(255))
+      .min(2)
+      .max(3)
+      .refine((a) => new Set(a).size === a.length, 'Choose different latent dims for the axes.'),
+  }),
+]);
+export type ProjectionSpec = z.infer<typeof ProjectionSpecSchema>;
+
+/** The projection the positions were made with: enough to name the axes and to map a scene point back to z where that can be done. */
+export const ProjectionInfoSchema = z.object({
+  method: ProjectionSchema,
+  /** 2: the points lie on the z = 0 plane (viewed from the front); 3: in space. A line counts as 2 (it is jittered up and down). */
+  sceneDims: sceneDims,
+  /** Names of the scene's axes, x then y (then z): "z0", "PC1", "UMAP 1". */
+  axisNames: z.array(z.string()),
+  /** For 'axes' (and identity, plane, line): which latent dim each scene axis shows. */
+  axes: z.array(z.number()).nullable(),
+  /** For PCA: the mean (latentDim) and the components (sceneDims × latentDim, row-major), so a scene point maps back to z. */
+  center: z.array(z.number()).nullable(),
+  components: z.array(z.array(z.number())).nullable(),
+  /** For PCA: the share of the variance each axis explains. */
+  explained: z.array(z.number()).nullable(),
+  /** For UMAP: its seed and neighbours, and how many points it was fitted on (the rest placed with its transform). */
+  seed: z.number().nullable(),
+  neighbours: z.number().nullable(),
+  fittedOn: z.number().nullable(),
+  /** Wall time the projection took, in ms. */
+  ms: z.number(),
+});
+export type ProjectionInfo = z.infer<typeof ProjectionInfoSchema>;
 
 /** Every error that crosses a thread or a socket: a stable code for programs, a sentence for people. */
 export const ErrorBodySchema = z.object({ code: z.string(), message: z.string() });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'Give it a name.')
+  .max(LIMITS.name, `Keep the name to ${LIMITS.name} characters.`)
+  // eslint-disable-next-line no-control-regex
+  .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'A name cannot hold control characters.');
+
+/** A direction in latent space with a name ("smiling", "thick − thin"), kept with its model. */
+export const AttributeVectorSchema = z.object({
+  name,
+  /** How it was made, in words: "mean of 312 images labelled 7 − mean of the rest". */
+  description: z.string().max(500),
+  /** latentDim values. */
+  vector: z.array(z.number().finite()).min(1).max(LIMITS.latentDim),
+});
+export type AttributeVector = z.infer<typeof AttributeVectorSchema>;
+
+const vec3 = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
+
+/** A saved view of the latent space: what the scatter shows, from where, and what was picked in it. */
+export const BookmarkSchema = z.object({
+  version: z.literal(1),
+  name,
+  savedAt: z.string().max(64),
+  set: PointSetSchema,
+  projection: ProjectionSpecSchema,
+  camera: z.object({ position: vec3, target: vec3 }).nullable(),
+  /** Image numbers (test first, then training) in the selection, and how it was made. */
+  selection: z.object({ indices: z.array(z.number().int().min(0)).max(LIMITS.points), how: z.string().max(200) }).nullable(),
+  /** The point picked (an image number), or the empty-space marker's z. */
+  picked: z.number().int().min(0).nullable(),
+  marker: z.object({ z: z.array(z.number().finite()).min(1).max(LIMITS.latentDim) }).nullable(),
+  /** Names of the attribute vectors in use. */
+  vectors: z.array(name).max(LIMITS.vectors),
+  /** Classes hidden from the scatter. */
+  hidden: z.array(z.number().int()).max(1000),
+  style: z
+    .object({
+      size: z.number().min(0.1).max(10),
+      opacity: z.number().min(0.02).max(1),
+      uncertainty: z.enum(['none', 'size', 'opacity']),
+    })
+    .nullable(),
+});
+export type Bookmark = z.infer<typeof BookmarkSchema>;

@@ -12,6 +12,8 @@ export function encodedToCsv(
   labels: Int32Array | null,
   positions: Float32Array | null = null,
   classNames: readonly string[] | null = null,
+  /** The image number of each row (test images first, then training images); by default the row's own. */
+  numbers: readonly number[] | null = null,
 ): string {
   const k = enc.latentDim;
   const named = labels !== null && classNames !== null;
@@ -26,7 +28,7 @@ export function encodedToCsv(
   const rows: (string | number)[][] = [header];
   for (let r = 0; r < enc.count; r++) {
     rows.push([
-      r,
+      numbers ? numbers[r]! : r,
       labels ? labels[r]! : '',
       ...(named ? [classNames[labels[r]!] ?? ''] : []),
       ...Array.from(enc.mean.subarray(r * k, (r + 1) * k)),

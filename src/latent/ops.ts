@@ -81,3 +81,21 @@ export async function reconstruct(vae: VaeModel, set: ImageSet, mode: Reconstruc
   z.dispose();
   return result;
 }
+
+/** Encodes several sets as one, rows in order (the test set, then the training set). */
+export async function encodeSets(vae: VaeModel, sets: readonly ImageSet[], batchSize = 1000): Promise<Encoded> {
+  const parts: Encoded[] = [];
+  for (const set of sets) parts.push(await encodeSet(vae, set, batchSize));
+  if (parts.length === 1) return parts[0]!;
+  const k = vae.config.latentDim;
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const mean = new Float32Array(count * k);
+  const logVar = new Float32Array(count * k);
+  let at = 0;
+  for (const p of parts) {
+    mean.set(p.mean, at);
+    logVar.set(p.logVar, at);
+    at += p.count * k;
+  }
+  return { count, latentDim: k, mean, logVar };
+}

@@ -27,9 +27,11 @@ export interface ViewImages {
  * implementation behind the app's Explore panel and the command line's
  * interpolate, traverse, sample, manifold and denoise.
  */
-export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreInput): Promise<ViewImages> {
+export async function exploreView(vae: VaeModel, test: ImageSet, input: ExploreInput, imageAt?: (i: number) => ImageSet): Promise<ViewImages> {
   const k = vae.config.latentDim;
+  // A path may start or end at any numbered image (the engine numbers training images after the test images); by default, test images only.
   const meanOf = async (i: number) => {
+    if (imageAt) return (await encodeSet(vae, imageAt(i))).mean;
     if (i >= test.count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${test.count}.`);
     return (await encodeSet(vae, subset(test, [i]))).mean;
   };

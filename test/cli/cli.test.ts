@@ -109,6 +109,44 @@ test("encode writes index, label, means and log-variances equal to the engine's"
   vae.dispose();
 });
 
+test('encode --projection: chosen dims as axes, PCA in 2D, and a seeded UMAP of both splits that repeats itself; bad values are sentences', async () => {
+  const read = (f: string) => parse(readFileSync(f), { columns: true }) as Record<string, string>[];
+  const axes = path.join(work, 'axes.csv');
+  const r = await cli('encode', '--model', modelDir, '--out', axes, '--projection', 'dims:1,0');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Latent dims z1, z0 as the axes/);
+  for (const row of read(axes))
+    assert.deepEqual([Number(row.scatter_x), Number(row.scatter_y), Number(row.scatter_z)], [Number(row.mean_1), Number(row.mean_0), 0]);
+  const pca = path.join(work, 'pca.csv');
+  assert.equal((await cli('encode', '--model', modelDir, '--out', pca, '--projection', 'pca', '--dims', '2')).code, 0);
+  assert.ok(read(pca).every((row) => Number(row.scatter_z) === 0));
+  const umap = (out: string, seed: string) =>
+    cli('encode', '--model', modelDir, '--out', out, '--split', 'both', '--projection', 'umap', '--dims', '2', '--seed', seed);
+  const [a, b] = [path.join(work, 'u-a.csv'), path.join(work, 'u-b.csv')];
+  const ra = await umap(a, '4');
+  assert.equal(ra.code, 0, ra.stderr);
+  assert.match(ra.stderr, /Wrote 340 rows .*by UMAP in 2D \(seed 4, 15 neighbours, fitted on all 340 points;/);
+  assert.equal((await umap(b, '4')).code, 0);
+  assert.equal(readFileSync(a, 'utf8'), readFileSync(b, 'utf8'), 'the same seed writes the same file');
+  const rows = read(a);
+  assert.deepEqual(
+    rows.map((row) => Number(row.index)),
+    Array.from({ length: 340 }, (_, i) => i),
+    'test images first, then training images, numbered on',
+  );
+  for (const [args, want] of [
+    [['--projection', 'tsne'], /--projection: expected auto, pca, umap or dims: with 2 or 3 latent dims \(dims:0,1,2\), got "tsne"\./],
+    [['--projection', 'dims:0,5'], /Latent dim z5 does not exist: this model has 2 \(z0 to z1\)\./],
+    [['--projection', 'umap', '--neighbours', '1'], /--neighbours 1: from 2 to 100\./],
+    [['--projection', 'pca', '--dims', '4'], /--dims 4: a projection has 2 or 3 dims\./],
+  ] as const) {
+    const bad = await cli('encode', '--model', modelDir, '--out', path.join(work, 'bad.csv'), ...args);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, want);
+  }
+  assert.equal(existsSync(path.join(work, 'bad.csv')), false, 'nothing written for a refused command');
+});
+
 test("decode writes the PNG of the engine's decode, pixel for pixel, at a chosen scale", async () => {
   const out = path.join(work, 'z.png');
   const r = await cli('decode', '--model', modelDir, '--z', '0.1,-0.5', '--out', out, '--scale', '2');

@@ -15,8 +15,9 @@ import { socketEndpoint, type SocketLike } from '../../src/rpc/ws-endpoint.js';
  * The renderer's test build (`vite build --config renderer/vite.config.ts
  * --mode test`): the app with its test hooks, such as the scatter's
  * `window.latentExplorerScatter`, which the app's own build leaves out.
+ * LATENT_EXPLORER_TEST_RENDERER points at another build of it.
  */
-export const TEST_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer-test', import.meta.url));
+export const TEST_RENDERER_DIR = process.env.LATENT_EXPLORER_TEST_RENDERER ?? fileURLToPath(new URL('../../dist/renderer-test', import.meta.url));
 
 /** Where pages under test come from; says how to build it when it is missing. */
 export function testRendererDir(): string {

@@ -102,6 +102,7 @@ test('the packaged files hold the built app: main (package.json "main"), preload
     'dist/electron/preload.cjs',
     'dist/electron/engine-thread.mjs',
     'dist/electron/adam-thread.mjs',
+    'dist/electron/umap-thread.mjs',
     'dist/electron/wasm-pthread.cjs',
     'dist/renderer/index.html',
     'package.json',

@@ -36,5 +36,9 @@ test('the engine lists the nearest test images in latent space, with distances, 
   const atZ = await service.neighbours({ of: { z: Float32Array.from([0, 0, 0]) }, k: 1 });
   assert.equal(atZ.indices[0], nearest(pts.mean, 3, [0, 0, 0], 1)[0]!.index);
   await assert.rejects(service.neighbours({ of: { z: Float32Array.from([0, 0]) }, k: 1 }), /The point has 2 values; this model's latent space has 3 dims\./);
-  await assert.rejects(service.neighbours({ of: { index: 60 }, k: 1 }), /Test image 60 does not exist; there are 60\./);
+  await assert.rejects(service.neighbours({ of: { index: 60 }, k: 1 }), /Image 60 is not among the images searched \(0–59\)\./);
+  await assert.rejects(
+    service.neighbours({ of: { index: 260 }, k: 1 }),
+    /Image 260 does not exist: test images are numbered 0–59, then training images 60–259\./,
+  );
 });

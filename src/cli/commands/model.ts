@@ -7,17 +7,21 @@ import { nearest } from '../../latent/neighbours.js';
 import { latentHealth } from '../../latent/health.js';
 import { initBackend } from '../../engine/backend.js';
 import { loadDataset, parseDataArg } from '../../data/load.js';
-import type { Dataset, ImageSet } from '../../data/dataset.js';
+import type { Dataset } from '../../data/dataset.js';
 import { loadModel, type SavedModel } from '../../model/folder.js';
 import { evaluateElbo, evaluateIwae } from '../../latent/evaluate.js';
 import { pixelsPerImage, sameShape, shapeOf, subset } from '../../data/dataset.js';
 import { bitsPerDim, publishedBinarizedMnist } from '../../contract/figures.js';
 import { isBinarized } from '../../data/binarize.js';
 import { LoadBar } from '../progress.js';
-import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
+import { decodeZ, encodeSet, encodeSets, reconstruct } from '../../latent/ops.js';
 import { checkPng, writeGridPng } from '../png-out.js';
 import { encodedToCsv, neighboursToCsv } from '../../io/csv.js';
-import { projectTo3d } from '../../latent/projection.js';
+import { projectTo3d, type Described } from '../../latent/projection.js';
+import { placeUmap } from '../../latent/umap.js';
+import { labelsOf, splitsOf } from '../../data/numbering.js';
+import { describeProjection } from '../../contract/describe.js';
+import type { PointSet, ProjectionSpec } from '../../contract/shapes.js';
 import { choiceOption, intOption, numberListOption } from '../parse.js';
 
 interface Loaded {
@@ -37,6 +41,32 @@ async function dataFor(model: SavedModel, dataArg?: string): Promise<Dataset> {
     throw new UserError('BAD_SHAPE', `The model takes ${shapeOf(c)} images but ${ds.name} holds ${shapeOf(ds.test)}.`);
   }
   return ds;
+}
+
+/** --projection: auto, pca, umap, or dims:a,b[,c]. */
+function projectionOption(v: string): string {
+  if (!/^(auto|pca|umap|dims:\d+(,\d+){1,2})$/.test(v.trim())) {
+    throw new UserError('BAD_CONFIG', `--projection: expected auto, pca, umap or dims: with 2 or 3 latent dims (dims:0,1,2), got "${v}".`);
+  }
+  return v.trim();
+}
+
+/** The projection the options ask for, with a sentence for each option out of range. */
+function projectionSpec(o: { projection: string; dims: number; seed: number; neighbours: number }): ProjectionSpec {
+  if (o.dims !== 2 && o.dims !== 3) throw new UserError('BAD_CONFIG', `--dims ${o.dims}: a projection has 2 or 3 dims.`);
+  const dims = o.dims;
+  if (o.projection.startsWith('dims:')) {
+    const axes = o.projection.slice(5).split(',').map(Number);
+    if (new Set(axes).size !== axes.length) throw new UserError('BAD_CONFIG', `--projection ${o.projection}: choose different latent dims for the axes.`);
+    return { method: 'axes', axes };
+  }
+  if (o.projection === 'pca') return { method: 'pca', dims };
+  if (o.projection === 'umap') {
+    if (o.seed < 0 || o.seed > 2 ** 31 - 1) throw new UserError('BAD_CONFIG', `--seed ${o.seed}: a seed is from 0 to 2147483647.`);
+    if (o.neighbours < 2 || o.neighbours > 100) throw new UserError('BAD_CONFIG', `--neighbours ${o.neighbours}: from 2 to 100.`);
+    return { method: 'umap', dims, seed: o.seed, neighbours: o.neighbours };
+  }
+  return { method: 'auto' };
 }
 
 export function registerModelCommands(program: Command): void {
@@ -109,17 +139,53 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('encode')
-    .description('latent means, log-variances and 3D scatter positions of a split, as CSV')
+    .description('latent means, log-variances and the scatter positions of a split, as CSV, placed with a projection')
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--out <file>', 'CSV file to write')
-    .option('--split <name>', 'test or train', choiceOption('--split', ['test', 'train'] as const), 'test')
-    .action(async (o: { model: string; out: string; split: 'test' | 'train' }) => {
+    .option(
+      '--split <name>',
+      'test, train or both (images numbered test first, then training)',
+      choiceOption('--split', ['test', 'train', 'both'] as const),
+      'test',
+    )
+    .option('--projection <how>', 'auto, pca, umap, or latent dims as axes: dims:0,1,2', projectionOption, 'auto')
+    .option('--dims <n>', 'scene dims of a PCA or UMAP: 2 or 3', intOption('--dims'), 3)
+    .option('--seed <s>', 'UMAP seed: the same seed gives the same picture', intOption('--seed'), 0)
+    .option('--neighbours <n>', 'UMAP neighbours (2-100)', intOption('--neighbours'), 15)
+    .action(async (o: { model: string; out: string; split: PointSet; projection: string; dims: number; seed: number; neighbours: number }) => {
+      const spec = projectionSpec(o);
       const { model } = await open(o.model);
       const ds = await dataFor(model);
-      const set: ImageSet = o.split === 'test' ? ds.test : ds.train;
-      const enc = await encodeSet(model.vae, set);
-      await writeFileAtomic(o.out, encodedToCsv(enc, set.labels, projectTo3d(enc.mean, enc.count, enc.latentDim).positions, ds.classNames));
-      process.stderr.write(`wrote ${set.count} rows to ${o.out}\n`);
+      const { first, splits } = splitsOf(ds, o.split);
+      const enc = await encodeSets(model.vae, splits);
+      const started = performance.now();
+      let positions: Float32Array;
+      let info: Described;
+      if (spec.method === 'umap') {
+        const bars = { fitting: new LoadBar(process.stderr, 'UMAP fitting'), placing: new LoadBar(process.stderr, 'UMAP placing the rest') };
+        const job = placeUmap(enc.mean, enc.count, enc.latentDim, {
+          ...spec,
+          onProgress: (stage, done, total) => {
+            if (stage === 'placing') bars.fitting.stop();
+            bars[stage].onProgress(done, total);
+          },
+        });
+        try {
+          const u = await job.done;
+          ({ positions, info } = u);
+          u.end();
+        } finally {
+          bars.fitting.stop();
+          bars.placing.stop();
+        }
+      } else {
+        ({ positions, info } = projectTo3d(enc.mean, enc.count, enc.latentDim, spec));
+      }
+      const numbers = Array.from({ length: enc.count }, (_, i) => first + i);
+      await writeFileAtomic(o.out, encodedToCsv(enc, labelsOf(splits), positions, ds.classNames, numbers));
+      process.stderr.write(
+        `Wrote ${enc.count} rows to ${o.out}: ${describeProjection({ ...info, ms: performance.now() - started }, enc.latentDim, enc.count)}\n`,
+      );
     });
 
   program

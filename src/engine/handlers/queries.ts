@@ -4,18 +4,16 @@ import { existsSync } from 'node:fs';
 import type { Output } from '../../contract/index.js';
 import { LIMITS } from '../../contract/limits.js';
 import { imagesOf, pixelsPerImage, subset } from '../../data/dataset.js';
+import { checkImage, imagesAt, splitsOf } from '../../data/numbering.js';
 import { DEBIAN_FASHION_DIR, hasStandardFiles } from '../../data/load.js';
-import { decodeZ, encodeSet, reconstruct } from '../../latent/ops.js';
-import { projectTo3d } from '../../latent/projection.js';
+import { decodeZ, encodeSets, reconstruct } from '../../latent/ops.js';
+import { placePoints } from '../place.js';
 import { UserError } from '../../contract/errors.js';
+import { Rng } from '../../util/rng.js';
 import type { SessionState } from '../session-state.js';
 import type { Handlers } from './types.js';
 
-type QueryMethods = 'getSession' | 'listDatasets' | 'latentPoints' | 'decode' | 'reconstruct' | 'testImages' | 'neighbours' | 'reconstructionStrip';
-
-function checkIndex(i: number, count: number): void {
-  if (i >= count) throw new UserError('BAD_REQUEST', `Test image ${i} does not exist; there are ${count}.`);
-}
+type QueryMethods = 'getSession' | 'listDatasets' | 'latentPoints' | 'project' | 'decode' | 'reconstruct' | 'testImages' | 'neighbours' | 'reconstructionStrip';
 
 /**
  * The requests that read the session and decode with the live weights: they
@@ -38,22 +36,38 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       ];
     },
 
-    latentPoints: async () => {
+    latentPoints: async (input) => {
       const { vae, dataset } = s.requireModel();
-      const enc = await encodeSet(vae, dataset.test, 1000);
-      const projected = projectTo3d(enc.mean, enc.count, enc.latentDim);
-      s.projector = projected.project;
+      const shown = await placePoints(s, vae, dataset, input.set ?? 'test', input.projection ?? { method: 'auto' });
       return {
-        count: enc.count,
-        latentDim: enc.latentDim,
-        mean: enc.mean,
-        logVar: enc.logVar,
-        labels: dataset.test.labels,
-        positions: projected.positions,
-        health: latentHealth(enc),
-        projection: projected.projection,
-        explained: projected.explained,
+        set: shown.set,
+        first: shown.first,
+        count: shown.count,
+        latentDim: shown.encoded.latentDim,
+        mean: shown.encoded.mean,
+        logVar: shown.encoded.logVar,
+        labels: shown.labels,
+        positions: shown.positions,
+        health: latentHealth(shown.encoded),
+        projection: shown.info,
       };
+    },
+
+    project: async (input) => {
+      const { vae } = s.requireModel();
+      const k = vae.config.latentDim;
+      let z: Float32Array;
+      if ('prior' in input) {
+        const rng = new Rng(input.seed);
+        z = Float32Array.from({ length: input.prior * k }, () => rng.normal());
+      } else {
+        z = input.z;
+        if (z.length % k !== 0) throw new UserError('BAD_REQUEST', `A latent point has ${k} values; ${z.length} is not a whole number of points.`);
+      }
+      const count = z.length / k;
+      if (count > LIMITS.decodePoints)
+        throw new UserError('TOO_LARGE', `Placing ${count} points at once is more than ${LIMITS.decodePoints}; ask in smaller parts.`);
+      return { positions: s.shown ? await s.shown.project(z, count) : null };
     },
 
     decode: async (input) => {
@@ -70,11 +84,10 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
 
     reconstruct: async (input) => {
       const { vae, dataset } = s.requireModel();
-      checkIndex(input.index, dataset.test.count);
-      const one = subset(dataset.test, [input.index]);
+      const one = imagesAt(dataset, [input.index]);
       const mean = await reconstruct(vae, one, 'mean');
-      const many = subset(
-        dataset.test,
+      const many = imagesAt(
+        dataset,
         Array.from({ length: input.samples }, () => input.index),
       );
       const samples = input.samples > 0 ? await reconstruct(vae, many, 'sample', input.seed) : null;
@@ -89,25 +102,32 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
 
     testImages: async (input) => {
       const { dataset } = s.requireModel();
-      for (const i of input.indices) checkIndex(i, dataset.test.count);
-      const picked = subset(dataset.test, input.indices);
+      const picked = imagesAt(dataset, input.indices);
       return imagesOf(picked, picked.pixels);
     },
 
     neighbours: async (input) => {
       const { vae, dataset } = s.requireModel();
-      if ('index' in input.of) checkIndex(input.of.index, dataset.test.count);
-      // Encoded with the live weights (100,000 images a second here), so a model still training answers as it stands.
-      const enc = await encodeSet(vae, dataset.test, 1000);
+      const { first, splits } = splitsOf(dataset, input.among ?? 'test');
+      const count = splits.reduce((n, x) => n + x.count, 0);
       const of = input.of;
-      const query = 'index' in of ? enc.mean.subarray(of.index * enc.latentDim, (of.index + 1) * enc.latentDim) : of.z;
-      const found = nearest(enc.mean, enc.latentDim, query, input.k, 'index' in of ? of.index : -1);
-      const indices = found.map((n) => n.index);
-      const picked = subset(dataset.test, indices);
+      if ('index' in of) {
+        checkImage(dataset, of.index);
+        if (of.index < first || of.index >= first + count) {
+          throw new UserError('BAD_REQUEST', `Image ${of.index} is not among the images searched (${first}–${first + count - 1}).`);
+        }
+      }
+      // Encoded with the live weights (100,000 images a second here), so a model still training answers as it stands.
+      const enc = await encodeSets(vae, splits, 1000);
+      const k = enc.latentDim;
+      const query = 'index' in of ? enc.mean.subarray((of.index - first) * k, (of.index - first + 1) * k) : of.z;
+      const found = nearest(enc.mean, k, query, input.k, 'index' in of ? of.index - first : -1);
+      const indices = found.map((n) => first + n.index);
+      const picked = imagesAt(dataset, indices);
       return {
         indices,
         distances: found.map((n) => n.distance),
-        labels: indices.map((i) => (dataset.test.labels ? dataset.test.labels[i]! : null)),
+        labels: indices.map((_, j) => (picked.labels ? picked.labels[j]! : null)),
         images: imagesOf(picked, picked.pixels),
       };
     },

@@ -1,8 +1,10 @@
 import { fileStem } from '../../contract/describe.js';
+import { UserError } from '../../contract/errors.js';
+import { imagesAt } from '../../data/numbering.js';
 import { encodedToCsv, historyToCsv } from '../../io/csv.js';
 import { encodeSet } from '../../latent/ops.js';
-import { projectTo3d } from '../../latent/projection.js';
 import { exploreView } from '../../latent/views.js';
+import { placePoints } from '../place.js';
 import type { SessionState } from '../session-state.js';
 import type { Handlers } from './types.js';
 
@@ -11,9 +13,9 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
   return {
     explore: async (input) => {
       const { vae, dataset } = s.requireModel();
-      const v = await exploreView(vae, dataset.test, input);
+      const v = await exploreView(vae, dataset.test, input, (i) => imagesAt(dataset, [i]));
       // A path is drawn in the scatter, placed as the scatter placed the points.
-      const positions = v.path && s.projector ? s.projector(v.z, v.z.length / vae.config.latentDim) : null;
+      const positions = v.path && s.shown ? await s.shown.project(v.z, v.z.length / vae.config.latentDim) : null;
       return { images: v.images, cols: v.cols, z: v.z, positions, rowLabels: v.rowLabels, colLabels: v.colLabels };
     },
     exportCsv: async (input) => {
@@ -21,9 +23,25 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
       // Named after what they come from, so two models' files do not overwrite each other: mnist-latent3-10ep-history.csv.
       const stem = `${fileStem(dataset.name)}-latent${vae.config.latentDim}-${s.history.length}ep`;
       if (input.what === 'history') return { filename: `${stem}-history.csv`, text: historyToCsv(s.history) };
-      const enc = await encodeSet(vae, dataset.test, 1000);
-      const { positions } = projectTo3d(enc.mean, enc.count, enc.latentDim);
-      return { filename: `${stem}-test-latent.csv`, text: encodedToCsv(enc, dataset.test.labels, positions, dataset.classNames) };
+      if (input.what === 'selection') {
+        const numbers = [...new Set(input.indices ?? [])].sort((a, b) => a - b);
+        if (numbers.length === 0) throw new UserError('BAD_REQUEST', 'The selection is empty: select some points to export them.');
+        const picked = imagesAt(dataset, numbers);
+        const enc = await encodeSet(vae, picked, 1000);
+        // Scatter positions where the scatter shows these images; a row it does not show has none.
+        const positions = s.shown ? await s.shown.project(enc.mean, enc.count) : null;
+        return {
+          filename: `${stem}-selection-${numbers.length}.csv`,
+          text: encodedToCsv(enc, picked.labels, positions, dataset.classNames, numbers),
+        };
+      }
+      // The points as the scatter shows them (set, projection and the weights they were encoded with), or the test set placed the latent size's own way.
+      const shown = s.shown ?? (await placePoints(s, vae, dataset, 'test', { method: 'auto' }));
+      const numbers = Array.from({ length: shown.count }, (_, i) => shown.first + i);
+      return {
+        filename: `${stem}-${shown.set === 'both' ? 'all' : shown.set}-latent.csv`,
+        text: encodedToCsv(shown.encoded, shown.labels, shown.positions, dataset.classNames, numbers),
+      };
     },
   };
 }

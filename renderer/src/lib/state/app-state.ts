@@ -7,6 +7,7 @@ import { ConfirmState } from './confirm.svelte.js';
 import { ConnectionState } from './connection.svelte.js';
 import { ExploreState } from './explore.svelte.js';
 import { ExportsState } from './exports.svelte.js';
+import { GroupState } from './group.svelte.js';
 import { LatentState } from './latent.svelte.js';
 import { ModelActions } from './models.js';
 import { Notices } from './notices.svelte.js';
@@ -42,6 +43,8 @@ export class AppState {
   readonly latent: LatentState;
   readonly strip: StripState;
   readonly selection: SelectionState;
+  /** The images chosen with the box, the lasso, a label or a search. */
+  readonly group = new GroupState();
   readonly explore: ExploreState;
   readonly exports: ExportsState;
   readonly models: ModelActions;
@@ -121,6 +124,7 @@ export class AppState {
     this.strip.clear();
     this.explore.clear();
     this.selection.clear();
+    this.group.clear();
     if (!s.model || !s.dataset) return;
     this.form.takeOver({ model: s.model, training: s.training, data: s.dataset.spec });
     // A model being trained draws itself as its latent space changes; one that is not needs asking.

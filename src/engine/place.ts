@@ -1,0 +1,78 @@
+import type { PointSet, ProjectionSpec } from '../contract/shapes.js';
+import { LIMITS } from '../contract/limits.js';
+import { UserError } from '../contract/errors.js';
+import type { Dataset } from '../data/dataset.js';
+import { labelsOf, splitsOf } from '../data/numbering.js';
+import { encodeSets } from '../latent/ops.js';
+import { projectTo3d } from '../latent/projection.js';
+import { placeUmap } from '../latent/umap.js';
+import type { VaeModel } from '../model/vae-model.js';
+import type { SessionState, ShownPoints } from './session-state.js';
+
+export type Placed = ShownPoints;
+
+/**
+ * Encodes the images of a point set with the live weights and places them
+ * with the projection asked for; the session keeps the result, so later
+ * points (explore paths, `project`, the latent CSV) are placed the same way.
+ * A UMAP runs in its own thread and reports its progress; a newer request
+ * ends one still running.
+ */
+export async function placePoints(s: SessionState, vae: VaeModel, dataset: Dataset, set: PointSet, spec: ProjectionSpec): Promise<Placed> {
+  s.placing?.end();
+  s.placing = null;
+  const started = performance.now();
+  const { first, splits } = splitsOf(dataset, set);
+  const count = splits.reduce((n, x) => n + x.count, 0);
+  const k = vae.config.latentDim;
+  if (count === 0) throw new UserError('BAD_REQUEST', `The ${set === 'train' ? 'training' : set} set holds no images.`);
+  if (count > LIMITS.points) {
+    throw new UserError(
+      'TOO_LARGE',
+      `${count.toLocaleString('en-US')} points are more than the scatter shows (${LIMITS.points.toLocaleString('en-US')}); show the test set.`,
+    );
+  }
+  if (count * (2 * k + 3) > LIMITS.replyFloats) {
+    throw new UserError(
+      'TOO_LARGE',
+      `${count.toLocaleString('en-US')} points of ${k} latent dims are more than one reply carries; show the test set or the training set alone.`,
+    );
+  }
+  const modelId = s.modelId;
+  if (spec.method === 'umap') s.emit('projecting', { stage: 'encoding', done: 0, total: count });
+  const encoded = await encodeSets(vae, splits, 1000);
+  const labels = labelsOf(splits);
+  const base = { set, first, count, encoded, labels };
+  let placed: Placed;
+  if (spec.method === 'umap') {
+    const job = placeUmap(encoded.mean, count, k, {
+      dims: spec.dims,
+      seed: spec.seed,
+      neighbours: spec.neighbours,
+      onProgress: (stage, done, total) => s.emit('projecting', { stage, done, total }),
+    });
+    s.placing = job;
+    try {
+      const u = await job.done;
+      placed = { ...base, positions: u.positions, info: { ...u.info, ms: performance.now() - started }, project: u.project, end: u.end };
+    } finally {
+      if (s.placing === job) s.placing = null;
+    }
+  } else {
+    const p = projectTo3d(encoded.mean, count, k, spec);
+    placed = {
+      ...base,
+      positions: p.positions,
+      info: { ...p.info, ms: performance.now() - started },
+      project: async (z, n) => p.project(z, n),
+      end: () => undefined,
+    };
+  }
+  // A model replaced meanwhile: these points mean nothing for it.
+  if (s.modelId !== modelId) {
+    placed.end();
+    throw new UserError('MODEL_CHANGED', 'The model changed while its points were being placed.');
+  }
+  s.show(placed);
+  return placed;
+}

@@ -1,0 +1,112 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
+import { createEngine } from '../../src/engine/engine-service.js';
+import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
+import type { EventName, Payload } from '../../src/contract/index.js';
+import { setupTf } from '../helpers/tf.js';
+import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+
+// Which images the scatter shows and how they are placed: the test set, the
+// training set or both (numbered test first), by any projection, and later
+// points placed the same way.
+before(async () => {
+  await setupTf();
+});
+
+async function trained(events: { name: EventName; payload: unknown }[] = []) {
+  const emit = <E extends EventName>(name: E, payload: Payload<E>) => void events.push({ name, payload });
+  const service = createEngine(emit, { dataDir: tempDir('le-data-') });
+  await service.init();
+  await service.startTraining({
+    data: { kind: 'folder', path: writeSyntheticFolder({ train: 200, test: 60, h: 8, w: 6 }) },
+    model: { latentDim: 5, hidden: [16], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 },
+    training: { ...DEFAULT_TRAIN, epochs: 2, batchSize: 32 },
+  });
+  while ((await service.getSession({})).status === 'running') await new Promise((r) => setTimeout(r, 20));
+  return service;
+}
+
+test('both sets: test images first, then training images, each numbered so; any of them can be opened, searched and reconstructed', async () => {
+  const service = await trained();
+  const test = await service.latentPoints({});
+  const train = await service.latentPoints({ set: 'train', projection: { method: 'axes', axes: [0, 1, 2] } });
+  const both = await service.latentPoints({ set: 'both', projection: { method: 'axes', axes: [0, 1, 2] } });
+  assert.deepEqual([test.first, test.count, train.first, train.count, both.first, both.count], [0, 60, 60, 200, 0, 260]);
+  assert.deepEqual(Array.from(both.mean.subarray(60 * 5)), Array.from(train.mean), 'training rows follow the test rows');
+  assert.deepEqual(Array.from(both.labels!.subarray(0, 60)), Array.from(test.labels!));
+  // Training image 7 is image number 67: its reconstruction starts from its own mean.
+  const r = await service.reconstruct({ index: 67, samples: 0 });
+  assert.deepEqual(Array.from(r.mean.z), Array.from(train.mean.subarray(7 * 5, 8 * 5)));
+  assert.equal(r.label, train.labels![7]);
+  const near = await service.neighbours({ of: { index: 67 }, k: 3, among: 'both' });
+  assert.ok(!near.indices.includes(67) && near.indices.every((i) => i >= 0 && i < 260));
+  await assert.rejects(service.testImages({ indices: [259, 260] }), /Image 260 does not exist: test images are numbered 0–59, then training images 60–259\./);
+});
+
+test('chosen axes place later points exactly as the scatter; PCA carries what maps a scene point back; project before any points says null', async () => {
+  const service = await trained();
+  const fresh = await trained();
+  assert.equal((await fresh.project({ z: new Float32Array(5) })).positions, null);
+  const pts = await service.latentPoints({ projection: { method: 'axes', axes: [3, 1] } });
+  assert.deepEqual(pts.projection.axisNames, ['z3', 'z1']);
+  const z = Float32Array.from([9, 8, 7, 6, 5]);
+  assert.deepEqual(Array.from((await service.project({ z })).positions!), [6, 8, 0]);
+  await assert.rejects(service.project({ z: new Float32Array(7) }), /A latent point has 5 values; 7 is not a whole number of points\./);
+  // The prior's samples, placed the same way: the same seed, the same samples.
+  const prior = (await service.project({ prior: 100, seed: 2 })).positions!;
+  assert.equal(prior.length, 300);
+  assert.deepEqual(Array.from((await service.project({ prior: 100, seed: 2 })).positions!), Array.from(prior));
+  assert.ok(Math.abs(prior.reduce((a, v, i) => a + (i % 3 === 0 ? v * v : 0), 0) / 100 - 1) < 0.5, 'z3 of N(0, I) has variance near 1');
+  await assert.rejects(service.latentPoints({ projection: { method: 'axes', axes: [0, 5] } }), /Latent dim z5 does not exist: this model has 5 \(z0 to z4\)\./);
+  const pca = await service.latentPoints({ projection: { method: 'pca', dims: 3 } });
+  assert.equal(pca.projection.components!.length, 3);
+  const back = (await service.project({ z: pca.mean.subarray(0, 5) })).positions!;
+  assert.ok(
+    [0, 1, 2].every((c) => Math.abs(back[c]! - pca.positions[c]!) < 1e-4),
+    'a point placed later lands on its scatter position',
+  );
+});
+
+test('a UMAP reports its progress, and a newer request stops one still fitting', async () => {
+  const events: { name: EventName; payload: unknown }[] = [];
+  const service = await trained(events);
+  const first = service.latentPoints({ set: 'both', projection: { method: 'umap', dims: 2, seed: 3, neighbours: 10 } });
+  const firstDone = first.then(
+    () => 'finished',
+    (e: Error & { code?: string }) => e.code,
+  );
+  await new Promise((r) => setTimeout(r, 50));
+  const second = await service.latentPoints({ projection: { method: 'umap', dims: 3, seed: 3, neighbours: 10 } });
+  assert.equal(await firstDone, 'STOPPED');
+  assert.equal(second.projection.method, 'umap');
+  assert.equal(second.projection.fittedOn, 60);
+  assert.equal(second.projection.sceneDims, 3);
+  const stages = events.filter((e) => e.name === 'projecting').map((e) => (e.payload as Payload<'projecting'>).stage);
+  assert.ok(stages.includes('encoding') && stages.includes('fitting'), `stages: ${[...new Set(stages)].join(', ')}`);
+  // A path drawn after the fit is placed through the same UMAP.
+  const path = await service.explore({ kind: 'interpolate', from: 0, to: 1, steps: 4, path: 'linear' });
+  assert.equal(path.positions!.length, 12);
+  assert.ok(Array.from(path.positions!).every(Number.isFinite));
+});
+
+test('a selection exports as CSV: one row per image number, with the scatter positions of the projection shown', async () => {
+  const service = await trained();
+  const pts = await service.latentPoints({ set: 'both', projection: { method: 'axes', axes: [0, 1, 2] } });
+  const out = await service.exportCsv({ what: 'selection', indices: [70, 3, 70, 250] });
+  const rows = parse(out.text, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(
+    rows.map((r) => Number(r.index)),
+    [3, 70, 250],
+  );
+  assert.match(out.filename, /-selection-3\.csv$/);
+  for (const r of rows) {
+    const i = Number(r.index);
+    assert.ok(Math.abs(Number(r.scatter_x) - pts.positions[i * 3]!) < 1e-4, 'x as the scatter placed it');
+    assert.equal(Number(r.label), pts.labels![i]);
+  }
+  await assert.rejects(service.exportCsv({ what: 'selection', indices: [] }), /The selection is empty/);
+  const all = await service.exportCsv({ what: 'latent' });
+  assert.match(all.filename, /-all-latent\.csv$/);
+  assert.equal((parse(all.text, { columns: true }) as unknown[]).length, 260);
+});
