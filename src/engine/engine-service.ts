@@ -8,6 +8,7 @@ import { modelHandlers } from './handlers/models.js';
 import { queryHandlers } from './handlers/queries.js';
 import { trainingHandlers } from './handlers/training.js';
 import { viewHandlers } from './handlers/views.js';
+import { keepsakeHandlers } from './handlers/keepsakes.js';
 import type { Serial } from './handlers/types.js';
 
 export type { Emit };
@@ -49,6 +50,7 @@ export function createEngine(emit: Emit, opts: EngineOptions = {}): Engine {
     ...trainingHandlers(state, serial),
     ...modelHandlers(state, serial),
     ...viewHandlers(state),
+    ...keepsakeHandlers(state, serial),
     async init() {
       state.backend = (await initBackend()).label;
       state.recovery = await autosave.pending();

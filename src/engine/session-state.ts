@@ -1,15 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { EventName, Payload } from '../contract/index.js';
 import type { Session } from '../contract/schemas.js';
-import type { BatchProgress, EpochRecord, TrainConfig } from '../contract/shapes.js';
+import type { AttributeVector, BatchProgress, EpochRecord, PointSet, ProjectionInfo, TrainConfig } from '../contract/shapes.js';
 import { describeDataset, type Dataset } from '../data/dataset.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import type { VaeModel } from '../model/vae-model.js';
-import type { Projector } from '../latent/projection.js';
 import type { TrainingJob } from '../train/training-job.js';
+import type { Encoded } from '../latent/ops.js';
 import { UserError } from '../contract/errors.js';
 import { describeModel } from '../contract/describe.js';
 import type { Autosave, Recovery } from './autosave.js';
+
+/** The scatter's points as last placed. */
+export interface ShownPoints {
+  set: PointSet;
+  /** Image number of the first row (test images are numbered first, then training images). */
+  first: number;
+  count: number;
+  /** The means and log-variances the positions were placed from (the weights of that moment), and the images' labels. */
+  encoded: Encoded;
+  labels: Int32Array | null;
+  positions: Float32Array;
+  info: ProjectionInfo;
+  project(z: Float32Array, count: number): Promise<Float32Array>;
+  /** Releases what the projection holds (UMAP's thread). */
+  end(): void;
+}
 
 export type Emit = <E extends EventName>(name: E, payload: Payload<E>) => void;
 type Status = Session['status'];
@@ -34,8 +50,12 @@ export class SessionState {
   modelDir: string | null = null;
   adam: AdamState | null = null;
   job: TrainingJob | null = null;
-  /** How the last scatter placed z in 3D, to draw explore paths in the same space. */
-  projector: Projector | null = null;
+  /** The points the scatter shows and how they were placed: explore paths, `project` and the latent CSV place theirs the same way. */
+  shown: ShownPoints | null = null;
+  /** A projection still being fitted (UMAP): a newer one ends it. */
+  placing: { end(): void } | null = null;
+  /** The current model's attribute vectors, kept with it (vectors.json in its folder). */
+  vectors: AttributeVector[] = [];
   readonly engineId = randomUUID();
   modelId = 0;
   /** Epochs trained since the model was last saved or opened. */
@@ -135,6 +155,13 @@ export class SessionState {
     this.modelDir = dir;
     this.modelId += 1;
     this.unsaved = false;
-    this.projector = null;
+    this.vectors = [];
+    this.show(null);
+  }
+
+  /** Keeps the points the scatter now shows, ending the projection they replace. */
+  show(points: ShownPoints | null): void {
+    if (this.shown && this.shown !== points) this.shown.end();
+    this.shown = points;
   }
 }

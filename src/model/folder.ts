@@ -80,7 +80,14 @@ export async function writeLayersModel(model: tf.LayersModel, dir: string): Prom
  * Only to a new path, an empty folder, or (with `replace`) a folder holding a
  * model; anything else is refused untouched. Returns the absolute path written.
  */
-export async function saveModel(dir: string, vae: VaeModel, manifest: Manifest, adam?: AdamState | null, opts: { replace?: boolean } = {}): Promise<string> {
+export async function saveModel(
+  dir: string,
+  vae: VaeModel,
+  manifest: Manifest,
+  adam?: AdamState | null,
+  /** `extra` writes what the app keeps with a model (its vectors, the bookmarks beside it) into the new folder before it takes the old one's place. */
+  opts: { replace?: boolean; extra?: (into: string, target: string) => Promise<void> } = {},
+): Promise<string> {
   const checked = ManifestSchema.parse(manifest);
   const target = await checkSaveTarget(dir, opts.replace ?? false);
   await writeDirAtomic(
@@ -90,6 +97,7 @@ export async function saveModel(dir: string, vae: VaeModel, manifest: Manifest, 
       await writeLayersModel(vae.decoder, path.join(tmp, 'decoder'));
       if (adam) await writeAdamFiles(tmp, adam);
       await fs.writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(checked, null, 2));
+      await opts.extra?.(tmp, target.path);
     },
     async (old) => {
       // Checked again once moved aside, so a file added since the first look is never deleted.

@@ -5,7 +5,7 @@ import { writeError } from '../util/atomic.js';
 import { readJson } from './model-file.js';
 
 /** What a model folder holds; anything else in a folder means it is not ours to replace. */
-export const MODEL_ENTRIES = new Set(['manifest.json', 'encoder', 'decoder', 'optimizer.json', 'optimizer.bin']);
+export const MODEL_ENTRIES = new Set(['manifest.json', 'encoder', 'decoder', 'optimizer.json', 'optimizer.bin', 'vectors.json', 'bookmarks']);
 
 export type SaveTarget = { kind: 'new'; path: string } | { kind: 'empty'; path: string } | { kind: 'model'; path: string; description: string };
 

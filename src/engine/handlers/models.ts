@@ -1,9 +1,11 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Session } from '../../contract/schemas.js';
 import { DEFAULT_TRAIN } from '../../contract/defaults.js';
 import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/load.js';
 import { loadModel, saveModel } from '../../model/folder.js';
+import { carryBookmarks, readVectors, vectorsJson, VECTORS_FILE } from '../../model/keepsakes.js';
 import { importModel } from '../../model/import.js';
 import { importedElbo } from '../../latent/evaluate.js';
 import { manifestFor } from '../../train/trainer.js';
@@ -33,11 +35,15 @@ async function open(s: SessionState, dir: string, signal: AbortSignal, recovered
     saved.vae.dispose();
     throw err;
   }
+  // Vectors that cannot be read cost the model nothing: it opens without them, and the sentence says why.
+  const kept = await readVectors(dir, saved.manifest.config.latentDim);
   if (!recovered) await s.discardUnsaved();
   s.replaceModel(saved.vae, dataset, recovered ? null : path.resolve(dir));
   s.history = saved.manifest.history;
   s.training = saved.manifest.training;
   s.adam = saved.adamState;
+  s.vectors = kept.vectors;
+  s.outcome = kept.problem;
   s.unsaved = recovered;
   if (recovered) s.recovery = null;
   s.setStatus(s.history.length > 0 ? 'done' : 'idle');
@@ -85,7 +91,15 @@ export function modelHandlers(s: SessionState, serial: Serial): Handlers<'openMo
         s.requireIdle('save');
         const { vae, dataset } = s.requireModel();
         const manifest = manifestFor(vae, dataset, s.training ?? DEFAULT_TRAIN, s.history);
-        s.modelDir = await saveModel(fullPath(input.dir), vae, manifest, s.adam, { replace: input.replace ?? false });
+        const vectors = s.vectors;
+        s.modelDir = await saveModel(fullPath(input.dir), vae, manifest, s.adam, {
+          replace: input.replace ?? false,
+          // The vectors go in with the model, and the bookmarks of a folder saved over stay beside it.
+          extra: async (into, target) => {
+            if (vectors.length > 0) await writeFile(path.join(into, VECTORS_FILE), vectorsJson(vectors));
+            await carryBookmarks(target, into);
+          },
+        });
         if (s.unsaved) await s.autosave.settle().catch(() => undefined);
         s.unsaved = false;
         return s.snapshot();
