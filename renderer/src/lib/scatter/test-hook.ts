@@ -1,16 +1,24 @@
 import type { PointBuffers } from './buffers.js';
-import type { ScatterView } from './view.js';
+import type { Pose, ScatterTool, ScatterView } from './view.js';
 
 /**
  * What browser tests and benchmarks reach from the page: where a point is
- * drawn, which point is under a pixel, and drawing on demand. Only a test
- * build (`vite build --mode test`) compiles this module in.
+ * drawn, which point is under a pixel, the tool, the axes' texts, how many
+ * points are drawn as selected, the camera, and drawing on demand. Only a
+ * test build (`vite build --mode test`) compiles this module in.
  */
 export interface ScatterHook {
   screenPosition(i: number): { x: number; y: number } | null;
   pick(clientX: number, clientY: number): number;
   setPoints(buffers: PointBuffers, dim: number): void;
   renderNow(): void;
+  setTool(tool: ScatterTool): void;
+  /** The axes' tick numbers and names, as drawn. */
+  axisTexts(): string[];
+  /** How many points are drawn as selected. */
+  readonly highlightedCount: number;
+  pose(): Pose;
+  setPose(p: Pose): void;
   readonly canvas: HTMLCanvasElement;
   /** Frames drawn since the view was mounted, whether asked for or on demand. */
   readonly framesDrawn: number;
@@ -23,7 +31,7 @@ declare global {
 }
 
 /** Puts the view on `window.latentExplorerScatter` until the returned function takes it off. */
-export function exposeScatter(view: ScatterView): () => void {
+export function exposeScatter(view: ScatterView, setTool: (tool: ScatterTool) => void): () => void {
   let frames = 0;
   const render = view.renderNow.bind(view);
   // Every frame, on demand or asked for, goes through renderNow: count them there.
@@ -36,6 +44,13 @@ export function exposeScatter(view: ScatterView): () => void {
     pick: (x, y) => view.pick(x, y),
     setPoints: (buffers, dim) => view.setPoints(buffers, dim),
     renderNow: () => view.renderNow(),
+    setTool,
+    axisTexts: () => view.axisTexts(),
+    get highlightedCount() {
+      return view.highlightedCount;
+    },
+    pose: () => view.pose(),
+    setPose: (p) => view.setPose(p),
     get canvas() {
       return view.canvas;
     },

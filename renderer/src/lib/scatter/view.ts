@@ -1,9 +1,17 @@
 import * as THREE from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { bounds, type PointBuffers } from './buffers.js';
-import { nearestToRay, rayPlanePoint, type Vec3 } from './picking.js';
-import { pointsMaterial } from './shaders.js';
+import { CameraRig, type Pose } from './camera-rig.js';
+import { rayPlanePoint, type Vec3 } from './picking.js';
 import { Overlays } from './overlays.js';
+import { PointsLayer } from './points-layer.js';
+import { RegionDrawer, rowsInRegion } from './region.js';
+import { ScreenIndex } from './screen-index.js';
+
+export type { Pose } from './camera-rig.js';
+/** How a selection drawn on the scatter combines with the one there is. */
+export type RegionMode = 'replace' | 'add' | 'remove';
+/** What a drag on the scatter does: orbit the camera, or draw a box or a lasso round points. */
+export type ScatterTool = 'orbit' | 'box' | 'lasso';
 
 export interface ScatterEvents {
   /** The pointer is over a point (index), or over none (-1). */
@@ -12,30 +20,43 @@ export interface ScatterEvents {
   pickPoint(index: number, shift: boolean): void;
   /** Empty space was clicked, or the marker dragged: the scene point on the plane facing the camera. */
   pickSpace(point: Vec3, dragging: boolean): void;
+  /**
+   * A box or lasso was drawn: the rows of the visible points inside it on
+   * screen, and whether they replace the selection, join it (Shift) or
+   * leave it (Alt).
+   */
+  selectRegion(rows: number[], mode: RegionMode, how: 'box' | 'lasso'): void;
 }
 
+/** A pick finds the nearest point within this many CSS pixels of the cursor. */
+const PICK_PX = 5;
+/** A press that moves less than this (CSS px) before it is let go is a click. */
+const CLICK_PX = 4;
+
 /**
- * The latent scatter: one THREE.Points with position, colour and visibility
- * attributes and a small shader, drawn only when something changes. Plain
- * TypeScript, so Svelte only mounts and tears it down.
+ * The latent scatter: the points (points-layer.ts), the axes and markers
+ * over them (overlays.ts) and the camera (camera-rig.ts), drawn only when
+ * something changes; picking, boxes and lassos work on the points' places on
+ * screen (screen-index.ts). Plain TypeScript, so Svelte only mounts and
+ * tears it down.
  */
 export class ScatterView {
   private readonly renderer: THREE.WebGLRenderer;
   private readonly scene = new THREE.Scene();
-  private readonly camera = new THREE.PerspectiveCamera(45, 1, 0.01, 1000);
-  private readonly controls: OrbitControls;
-  private readonly geometry = new THREE.BufferGeometry();
-  private readonly material = pointsMaterial(window.devicePixelRatio);
-  private readonly points = new THREE.Points(this.geometry, this.material);
+  private readonly rig: CameraRig;
+  private readonly layer = new PointsLayer(this.scene, window.devicePixelRatio);
   private readonly overlays = new Overlays(this.scene);
   private readonly resize: ResizeObserver;
+  private readonly region: RegionDrawer;
   private buffers: PointBuffers | null = null;
+  /** Bumped whenever positions or visibility change, so the screen index knows it is stale. */
+  private version = 0;
+  private screen: { key: string; index: ScreenIndex } | null = null;
   private frame = 0;
-  /** While true, every update reframes the camera; the user's first orbit or zoom ends it. */
-  private following = true;
   private dim = 3;
   private down: { x: number; y: number; onMarker: boolean } | null = null;
   private dragging = false;
+  private tool: ScatterTool = 'orbit';
   private readonly detach: (() => void)[] = [];
   /** Whether clicking empty space decodes (latent dim ≤ 3). */
   spaceDecoding = true;
@@ -50,11 +71,8 @@ export class ScatterView {
     this.renderer.domElement.tabIndex = -1;
     this.renderer.domElement.dataset.testid = 'scatter-canvas';
     host.appendChild(this.renderer.domElement);
-    this.points.frustumCulled = false;
-    this.scene.add(this.points);
-    this.controls = new OrbitControls(this.camera, this.renderer.domElement);
-    this.controls.addEventListener('change', () => this.requestRender());
-    this.controls.addEventListener('start', () => (this.following = false));
+    this.region = new RegionDrawer(host);
+    this.rig = new CameraRig(this.renderer.domElement, () => this.requestRender());
     this.resize = new ResizeObserver(() => this.fitSize());
     this.resize.observe(host);
     this.listen();
@@ -73,19 +91,16 @@ export class ScatterView {
       this.down = { x: e.clientX, y: e.clientY, onMarker };
       if (onMarker) {
         this.dragging = true;
-        this.controls.enabled = false;
+        this.rig.controls.enabled = false;
+        el.setPointerCapture(e.pointerId);
+      } else if (this.tool !== 'orbit' && e.button === 0 && this.buffers) {
+        this.region.start(this.tool, this.local(e.clientX, e.clientY));
         el.setPointerCapture(e.pointerId);
       }
     });
     on('pointermove', (e) => {
-      if (this.dragging) {
-        const p = this.planePoint(e.clientX, e.clientY);
-        if (p) {
-          this.setMarker(p);
-          this.events.pickSpace(p, true);
-        }
-        return;
-      }
+      if (this.dragging) return this.dragMarker(e.clientX, e.clientY, true);
+      if (this.region.region) return this.region.extend(this.local(e.clientX, e.clientY));
       if (e.buttons === 0) this.events.hover(this.pick(e.clientX, e.clientY), e.clientX, e.clientY);
     });
     on('pointerup', (e) => {
@@ -93,96 +108,147 @@ export class ScatterView {
       this.down = null;
       if (this.dragging) {
         this.dragging = false;
-        this.controls.enabled = true;
+        this.rig.controls.enabled = true;
         // Where the marker was let go: decoded once more, no longer following.
-        const p = this.planePoint(e.clientX, e.clientY);
-        if (p) {
-          this.setMarker(p);
-          this.events.pickSpace(p, false);
-        }
-        return;
+        return this.dragMarker(e.clientX, e.clientY, false);
       }
-      if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 4) return; // an orbit, not a click
+      const moved = !d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > CLICK_PX;
+      if (this.region.region && moved) this.region.extend(this.local(e.clientX, e.clientY));
+      const region = this.region.end();
+      if (region && moved) {
+        const index = this.screenIndex();
+        const mode: RegionMode = e.altKey ? 'remove' : e.shiftKey ? 'add' : 'replace';
+        return this.events.selectRegion(index ? rowsInRegion(index, region) : [], mode, region.how);
+      }
+      if (moved) return; // an orbit, not a click
       const i = this.pick(e.clientX, e.clientY);
-      if (i >= 0) {
-        this.events.pickPoint(i, e.shiftKey);
-      } else if (this.spaceDecoding) {
-        const p = this.planePoint(e.clientX, e.clientY);
-        if (p) {
-          this.setMarker(p);
-          this.events.pickSpace(p, false);
-        }
-      }
+      if (i >= 0) this.events.pickPoint(i, e.shiftKey);
+      else if (this.spaceDecoding) this.dragMarker(e.clientX, e.clientY, false);
     });
+    on('pointercancel', () => this.cancelRegion());
     on('pointerleave', () => this.events.hover(-1, 0, 0));
+  }
+
+  private dragMarker(clientX: number, clientY: number, dragging: boolean): void {
+    const p = this.planePoint(clientX, clientY);
+    if (!p) return;
+    this.setMarker(p);
+    this.events.pickSpace(p, dragging);
+  }
+
+  /** A client point in CSS pixels from the canvas's top left. */
+  private local(clientX: number, clientY: number): [number, number] {
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    return [clientX - rect.left, clientY - rect.top];
+  }
+
+  /** Drops a box or lasso being drawn (Escape), selecting nothing. */
+  cancelRegion(): void {
+    this.region.end();
+  }
+
+  /** What a left drag does; the wheel zooms and a right drag pans whatever the tool. */
+  setTool(tool: ScatterTool): void {
+    this.tool = tool;
+    this.cancelRegion();
+    this.rig.leftDragOrbits(tool === 'orbit');
+    this.renderer.domElement.style.cursor = tool === 'orbit' ? '' : 'crosshair';
   }
 
   setTheme(dark: boolean): void {
     this.renderer.setClearColor(dark ? 0x16181d : 0xfafafa, 1);
+    this.overlays.setTheme(dark);
     this.requestRender();
   }
 
   /**
    * Replaces the points. Until the user moves the camera, each update frames
    * the cloud, so a latent space that grows while training stays in view.
+   * `dim` is the scene's: 3 for points in space, fewer for points on the
+   * z = 0 plane (seen from the front, with no z axis); `axisNames` name x,
+   * y (and z).
    */
-  setPoints(buffers: PointBuffers, dim: number): void {
+  setPoints(buffers: PointBuffers, dim: number, axisNames: readonly string[] = ['x', 'y', 'z']): void {
     const count = buffers.position.length / 3;
-    const old = this.geometry.getAttribute('position');
-    if (!old || old.count !== count) {
-      this.geometry.setAttribute('position', new THREE.BufferAttribute(buffers.position, 3));
-      this.geometry.setAttribute('pcolor', new THREE.BufferAttribute(buffers.color, 3));
-      this.geometry.setAttribute('visible', new THREE.BufferAttribute(buffers.visible, 1));
-    } else {
-      for (const [name, arr] of [
-        ['position', buffers.position],
-        ['pcolor', buffers.color],
-        ['visible', buffers.visible],
-      ] as const) {
-        const attr = this.geometry.getAttribute(name) as THREE.BufferAttribute;
-        (attr.array as Float32Array).set(arr);
-        attr.needsUpdate = true;
-      }
-    }
-    this.geometry.setDrawRange(0, count);
+    this.layer.setBuffers(buffers);
     this.buffers = buffers;
-    if (this.following && count > 0) this.frameAll(dim, this.dim !== dim);
+    this.version++;
+    this.overlays.axes.set(buffers.position, dim >= 3 ? 3 : 2, axisNames);
+    if (this.rig.following && count > 0) this.frameAll(dim, this.dim !== dim);
     this.dim = dim;
     this.requestRender();
+  }
+
+  /** The size multiplier and opacity of every point. */
+  setStyle(style: { size: number; opacity: number }): void {
+    this.layer.setStyle(style);
+    this.requestRender();
+  }
+
+  /** Each point's own size and opacity factors (its uncertainty), or none. */
+  setPointScales(size: Float32Array | null, alpha: Float32Array | null): void {
+    this.layer.setPointScales(size, alpha);
+    this.requestRender();
+  }
+
+  /**
+   * The selection, one byte per row (1: in it): drawn at full colour and a
+   * little larger over the rest, which fade. Null: no selection, all drawn alike.
+   */
+  setHighlighted(rows: Uint8Array | null): void {
+    this.layer.setHighlighted(rows);
+    this.requestRender();
+  }
+
+  /** How many rows are drawn as selected. */
+  get highlightedCount(): number {
+    return this.layer.highlightedCount;
+  }
+
+  /** The axes' texts (tick numbers and names), for checking what a saved picture says. */
+  axisTexts(): string[] {
+    return this.overlays.axes.texts();
   }
 
   /** Draws and picks nothing until the next points: those of a replaced model mean nothing for the new one. */
   clearPoints(): void {
     this.buffers = null;
-    this.geometry.setDrawRange(0, 0);
+    this.version++;
+    this.layer.clear();
+    this.overlays.axes.hide();
+    this.cancelRegion();
     this.requestRender();
   }
 
   /** Follows the data again (after a new model, or Reset view). */
   follow(): void {
-    this.following = true;
+    this.rig.following = true;
   }
 
-  /** Frames all points from the default direction (front for 1 and 2 dims, oblique for 3) and follows the data again. */
+  /** Frames all points from the default direction (front for 2 scene dims, oblique for 3) and follows the data again. */
   resetView(dim = this.dim): void {
-    this.following = true;
+    this.rig.following = true;
     this.frameAll(dim, true);
   }
 
-  /** Fits all points in view; keeps the viewing direction unless `fromDefault`. */
+  /** Fits all points and the axes in view; keeps the viewing direction unless `fromDefault`. */
   private frameAll(dim: number, fromDefault: boolean): void {
-    const { center, radius } = this.buffers ? bounds(this.buffers.position) : { center: [0, 0, 0] as Vec3, radius: 3 };
-    const dist = (radius / Math.sin((this.camera.fov * Math.PI) / 360)) * 1.05;
-    const current = new THREE.Vector3().subVectors(this.camera.position, this.controls.target);
-    const dir =
-      !fromDefault && current.lengthSq() > 0 ? current.normalize() : dim >= 3 ? new THREE.Vector3(1, 0.8, 1.2).normalize() : new THREE.Vector3(0, 0, 1);
-    this.controls.target.set(...center);
-    this.camera.position.set(center[0] + dir.x * dist, center[1] + dir.y * dist, center[2] + dir.z * dist);
-    this.camera.near = dist / 100;
-    this.camera.far = dist * 10;
-    this.camera.updateProjectionMatrix();
-    this.overlays.fit(radius);
-    this.controls.update();
+    const b = this.buffers ? bounds(this.buffers.position) : { center: [0, 0, 0] as Vec3, radius: 3 };
+    const center = new THREE.Vector3(...b.center);
+    // The axes start below the points and their labels stick out: frame them too.
+    this.rig.frame(center, Math.max(b.radius, this.overlays.axes.reach(center) * 1.08), dim, fromDefault);
+    this.overlays.fit(b.radius);
+    this.requestRender();
+  }
+
+  /** Where the camera is and what it looks at (a bookmark keeps it). */
+  pose(): Pose {
+    return this.rig.pose();
+  }
+
+  /** Puts the camera where a bookmark had it; the view stops following the data. */
+  setPose(p: Pose): void {
+    this.rig.setPose(p, this.buffers ? bounds(this.buffers.position).radius : 3);
     this.requestRender();
   }
 
@@ -204,32 +270,34 @@ export class ScatterView {
     this.requestRender();
   }
 
-  private ray(clientX: number, clientY: number): { origin: Vec3; direction: Vec3 } {
+  /**
+   * The visible points on screen, indexed; made again only when the camera,
+   * the canvas's size or the points have changed since the last one.
+   */
+  private screenIndex(): ScreenIndex | null {
+    if (!this.buffers) return null;
+    const viewProj = this.rig.viewProjection();
     const rect = this.renderer.domElement.getBoundingClientRect();
-    const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
-    const rc = new THREE.Raycaster();
-    rc.setFromCamera(ndc, this.camera);
-    return { origin: rc.ray.origin.toArray() as Vec3, direction: rc.ray.direction.toArray() as Vec3 };
+    const key = `${this.version} ${rect.width} ${rect.height} ${viewProj.elements.join(' ')}`;
+    if (this.screen?.key !== key) {
+      this.screen = { key, index: new ScreenIndex(this.buffers.position, this.buffers.visible, viewProj.elements, rect.width, rect.height) };
+    }
+    return this.screen.index;
   }
 
-  /** World units per screen pixel at the orbit target's distance. */
-  private worldPerPixel(): number {
-    const dist = this.camera.position.distanceTo(this.controls.target);
-    return (2 * dist * Math.tan((this.camera.fov * Math.PI) / 360)) / Math.max(1, this.renderer.domElement.clientHeight);
-  }
-
-  /** The index of the point under the cursor, or -1. */
+  /** The index of the point under the cursor (the nearest on screen within a few pixels, the front one on ties), or -1. */
   pick(clientX: number, clientY: number): number {
-    if (!this.buffers) return -1;
-    const { origin, direction } = this.ray(clientX, clientY);
-    return nearestToRay(this.buffers.position, this.buffers.visible, origin, direction, 5 * this.worldPerPixel());
+    const index = this.screenIndex();
+    if (!index) return -1;
+    const [x, y] = this.local(clientX, clientY);
+    return index.nearest(x, y, PICK_PX);
   }
 
   /** The point under the cursor on the plane through the orbit target facing the camera. */
   planePoint(clientX: number, clientY: number): Vec3 | null {
-    const { origin, direction } = this.ray(clientX, clientY);
-    const normal = new THREE.Vector3().subVectors(this.controls.target, this.camera.position).normalize().toArray() as Vec3;
-    return rayPlanePoint(origin, direction, this.controls.target.toArray() as Vec3, normal);
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    const { origin, direction } = this.rig.ray(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    return rayPlanePoint(origin, direction, this.rig.controls.target.toArray() as Vec3, this.rig.facing());
   }
 
   private nearMarker(clientX: number, clientY: number): boolean {
@@ -239,7 +307,7 @@ export class ScatterView {
 
   private screenOf(v: THREE.Vector3): { x: number; y: number } {
     const rect = this.renderer.domElement.getBoundingClientRect();
-    const p = v.clone().project(this.camera);
+    const p = v.clone().project(this.rig.camera);
     return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
   }
 
@@ -252,21 +320,11 @@ export class ScatterView {
 
   /** Rotates the camera a little about the target (keyboard orbiting). */
   orbit(dAzimuth: number, dPolar: number): void {
-    this.following = false;
-    const offset = new THREE.Vector3().subVectors(this.camera.position, this.controls.target);
-    const sph = new THREE.Spherical().setFromVector3(offset);
-    sph.theta += dAzimuth;
-    sph.phi = Math.min(Math.PI - 0.01, Math.max(0.01, sph.phi + dPolar));
-    offset.setFromSpherical(sph);
-    this.camera.position.copy(this.controls.target).add(offset);
-    this.controls.update();
+    this.rig.orbit(dAzimuth, dPolar);
   }
 
   zoom(factor: number): void {
-    this.following = false;
-    const offset = new THREE.Vector3().subVectors(this.camera.position, this.controls.target).multiplyScalar(factor);
-    this.camera.position.copy(this.controls.target).add(offset);
-    this.controls.update();
+    this.rig.zoom(factor);
   }
 
   private fitSize(): void {
@@ -275,8 +333,7 @@ export class ScatterView {
     this.renderer.setSize(w, h, false);
     this.renderer.domElement.style.width = '100%';
     this.renderer.domElement.style.height = '100%';
-    this.camera.aspect = w / h;
-    this.camera.updateProjectionMatrix();
+    this.rig.setAspect(w / h);
     this.requestRender();
   }
 
@@ -290,22 +347,24 @@ export class ScatterView {
 
   /** Draws one frame now (benchmarks time this). */
   renderNow(): void {
-    this.renderer.render(this.scene, this.camera);
+    const size = this.renderer.getSize(new THREE.Vector2());
+    this.overlays.axes.fitScreen(this.rig.camera, size.x, size.y);
+    this.renderer.render(this.scene, this.rig.camera);
   }
 
   /**
-   * The view drawn again at `scale` times its pixels (points scaled with it),
-   * copied onto a canvas of its own, then drawn back as it was: the picture a
-   * publishable export starts from.
+   * The view drawn again at `scale` times its pixels (points scaled with it;
+   * the axes' labels keep their share of the picture), copied onto a canvas
+   * of its own, then drawn back as it was: the picture a publishable export
+   * starts from.
    */
   renderAt(scale: number): HTMLCanvasElement {
     const ratio = this.renderer.getPixelRatio();
     const size = this.renderer.getSize(new THREE.Vector2());
-    const uniform = this.material.uniforms.pixelRatio!;
     const set = (r: number) => {
       this.renderer.setPixelRatio(r);
       this.renderer.setSize(size.x, size.y, false);
-      uniform.value = r;
+      this.layer.setPixelRatio(r);
       this.renderNow();
     };
     set(ratio * scale);
@@ -326,11 +385,11 @@ export class ScatterView {
     cancelAnimationFrame(this.frame);
     this.detach.forEach((d) => d());
     this.resize.disconnect();
-    this.controls.dispose();
-    this.geometry.dispose();
-    this.material.dispose();
+    this.rig.dispose();
+    this.layer.dispose();
     this.overlays.dispose();
     this.renderer.dispose();
     this.renderer.domElement.remove();
+    this.region.dispose();
   }
 }
