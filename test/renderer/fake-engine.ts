@@ -152,15 +152,29 @@ export class FakeEngine implements EngineApi {
   latentPoints = (input: Input<'latentPoints'>) =>
     this.#answer('latentPoints', input, () => {
       const k = this.session.model?.latentDim ?? 3;
+      const method = input.projection?.method === 'umap' ? ('umap' as const) : k === 3 ? ('identity' as const) : ('pca' as const);
       return {
+        set: input.set ?? 'test',
+        first: input.set === 'train' ? 10 : 0,
         count: 2,
         latentDim: k,
         mean: new Float32Array(2 * k),
         logVar: new Float32Array(2 * k),
         labels: Int32Array.from([0, 1]),
         positions: new Float32Array(6),
-        projection: k === 3 ? ('identity' as const) : ('pca' as const),
-        explained: null,
+        projection: {
+          method,
+          sceneDims: 3 as const,
+          axisNames: method === 'identity' ? ['z0', 'z1', 'z2'] : method === 'umap' ? ['UMAP 1', 'UMAP 2', 'UMAP 3'] : ['PC1', 'PC2', 'PC3'],
+          axes: method === 'identity' ? [0, 1, 2] : null,
+          center: null,
+          components: null,
+          explained: method === 'pca' ? [0.5, 0.3, 0.1] : null,
+          seed: method === 'umap' ? 0 : null,
+          neighbours: method === 'umap' ? 15 : null,
+          fittedOn: method === 'umap' ? 2 : null,
+          ms: 1,
+        },
         // Every dim but the last carries information.
         health: {
           klPerDim: Array.from({ length: k }, (_, d) => (d < k - 1 ? 2 : 0.001)),
@@ -168,6 +182,37 @@ export class FakeEngine implements EngineApi {
           activeUnits: k - 1,
         },
       };
+    });
+  /** Every point placed at the origin. */
+  project = (input: Input<'project'>) =>
+    this.#answer('project', input, () => ({
+      positions: new Float32Array(('prior' in input ? input.prior : input.z.length / (this.session.model?.latentDim ?? 3)) * 3),
+    }));
+  /** Vectors and bookmarks kept in memory, as the engine keeps them beside a model. */
+  vectors: Output<'listVectors'> = [];
+  bookmarks = new Map<string, Output<'openBookmark'>>();
+  listVectors = (input: Input<'listVectors'>) => this.#answer('listVectors', input, () => this.vectors);
+  saveVector = (input: Input<'saveVector'>) =>
+    this.#answer('saveVector', input, () => (this.vectors = [...this.vectors.filter((v) => v.name !== input.name), input]));
+  deleteVector = (input: Input<'deleteVector'>) =>
+    this.#answer('deleteVector', input, () => (this.vectors = this.vectors.filter((v) => v.name !== input.name)));
+  #bookmarkList = () => [...this.bookmarks.values()].map((b) => ({ name: b.name, savedAt: b.savedAt })).reverse();
+  listBookmarks = (input: Input<'listBookmarks'>) => this.#answer('listBookmarks', input, () => this.#bookmarkList());
+  saveBookmark = (input: Input<'saveBookmark'>) =>
+    this.#answer('saveBookmark', input, () => {
+      this.bookmarks.set(input.bookmark.name, input.bookmark);
+      return this.#bookmarkList();
+    });
+  openBookmark = (input: Input<'openBookmark'>) =>
+    this.#answer('openBookmark', input, () => {
+      const b = this.bookmarks.get(input.name);
+      if (!b) throw new UserError('NOT_FOUND', `No bookmark is called ${input.name}.`);
+      return b;
+    });
+  deleteBookmark = (input: Input<'deleteBookmark'>) =>
+    this.#answer('deleteBookmark', input, () => {
+      this.bookmarks.delete(input.name);
+      return this.#bookmarkList();
     });
   decode = (input: Input<'decode'>) => this.#answer('decode', input, () => images(1, input.z[0]));
   reconstruct = (input: Input<'reconstruct'>) =>

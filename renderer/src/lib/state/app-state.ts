@@ -8,7 +8,9 @@ import { ConnectionState } from './connection.svelte.js';
 import { ExploreState } from './explore.svelte.js';
 import { ExportsState } from './exports.svelte.js';
 import { GroupState } from './group.svelte.js';
+import { CameraLink, ScatterStyle } from './style.svelte.js';
 import { LatentState } from './latent.svelte.js';
+import { PriorLayer } from './prior.svelte.js';
 import { ModelActions } from './models.js';
 import { Notices } from './notices.svelte.js';
 import { SelectionState } from './selection.svelte.js';
@@ -16,6 +18,8 @@ import { SessionMirror } from './session.svelte.js';
 import { StartState } from './start.svelte.js';
 import { StripState } from './strip.svelte.js';
 import { TrainingForm } from './training-form.svelte.js';
+import { VectorsState } from './vectors.svelte.js';
+import { BookmarksState } from './bookmarks.svelte.js';
 
 export interface AppOptions {
   /** Opens the desktop app's native file and folder dialogs; the browser mode has none. */
@@ -41,17 +45,26 @@ export class AppState {
   readonly confirm = new ConfirmState();
   readonly form = new TrainingForm();
   readonly latent: LatentState;
+  /** The prior's samples, drawn beside the encoded points when asked. */
+  readonly prior: PriorLayer;
   readonly strip: StripState;
   readonly selection: SelectionState;
   /** The images chosen with the box, the lasso, a label or a search. */
   readonly group = new GroupState();
+  /** How the scatter draws its points, and its camera (for bookmarks). */
+  readonly style = new ScatterStyle();
+  readonly camera = new CameraLink();
   readonly explore: ExploreState;
   readonly exports: ExportsState;
   readonly models: ModelActions;
   /** The first screen: presets, their measured times, one click to train. */
   readonly start: StartState;
+  /** The model's attribute vectors, and the views bookmarked beside its folder. */
+  readonly vectors: VectorsState;
+  readonly bookmarks: BookmarksState;
   readonly #api: Client;
-  readonly #calls: Calls;
+  /** Engine calls as the panels make them (errors become sentences). */
+  readonly calls: Calls;
   readonly #link: Link | null;
   readonly #modelTag: ModelTag;
   readonly #release: (() => void)[] = [];
@@ -61,21 +74,25 @@ export class AppState {
     this.#api = api;
     this.#link = opts.link ?? null;
     this.#modelTag = opts.modelTag ?? { current: null };
-    this.#calls = new Calls(api, this.notices, () => void this.#catchUp());
-    this.latent = new LatentState(this.#calls, this.session);
-    this.strip = new StripState(this.#calls, this.session);
-    this.selection = new SelectionState(this.#calls, this.session);
-    this.explore = new ExploreState(this.#calls, this.session);
-    this.exports = new ExportsState(this.#calls);
+    this.calls = new Calls(api, this.notices, () => void this.#catchUp());
+    this.latent = new LatentState(this.calls, this.session);
+    this.prior = new PriorLayer(this.calls, this.latent);
+    this.strip = new StripState(this.calls, this.session);
+    this.selection = new SelectionState(this.calls, this.session);
+    this.explore = new ExploreState(this.calls, this.session);
+    this.exports = new ExportsState(this.calls);
     this.models = new ModelActions({
-      calls: this.#calls,
+      calls: this.calls,
       session: this.session,
       notices: this.notices,
       confirm: this.confirm,
       dialogs: opts.dialogs ?? null,
       show: (s) => void this.#apply(s),
     });
-    this.start = new StartState(this.#calls, this.session, this.form, this.models);
+    this.start = new StartState(this.calls, this.session, this.form, this.models);
+    const keep = { calls: this.calls, session: this.session, latent: this.latent, selection: this.selection, group: this.group };
+    this.vectors = new VectorsState(keep);
+    this.bookmarks = new BookmarksState({ ...keep, style: this.style, camera: this.camera, confirm: this.confirm, vectors: this.vectors });
   }
 
   /** Subscribes to the engine and shows its session. */
@@ -87,7 +104,8 @@ export class AppState {
       api.on('session', (s) => this.#apply(s)),
       api.on('progress', (p) => this.session.setProgress(p)),
       api.on('epoch', () => void this.strip.refresh()),
-      api.on('latentChanged', () => void this.latent.refresh()),
+      api.on('latentChanged', () => void this.latent.refresh('changed')),
+      api.on('projecting', (p) => this.latent.setProgress(p)),
     );
     if (this.#link) this.#release.push(this.#link.onStatus((s) => this.#linkChanged(s)));
     this.#apply(await api.getSession({}));
@@ -120,11 +138,14 @@ export class AppState {
 
   /** Another model: what belonged to the old one goes, and the form takes over the new one's settings. */
   #showNewModel(s: Session): void {
-    this.latent.clear();
+    this.latent.clear(s.model?.latentDim);
+    this.prior.clear();
     this.strip.clear();
     this.explore.clear();
     this.selection.clear();
     this.group.clear();
+    void this.vectors.refresh();
+    void this.bookmarks.refresh();
     if (!s.model || !s.dataset) return;
     this.form.takeOver({ model: s.model, training: s.training, data: s.dataset.spec });
     // A model being trained draws itself as its latent space changes; one that is not needs asking.

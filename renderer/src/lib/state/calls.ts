@@ -8,7 +8,7 @@ import type { Notices, Place } from './notices.svelte.js';
  * changed in another window makes this window catch up.
  */
 export class Calls {
-  readonly #notices: Notices;
+  readonly notices: Notices;
   readonly #catchUp: () => void;
 
   constructor(
@@ -16,7 +16,7 @@ export class Calls {
     notices: Notices,
     catchUp: () => void,
   ) {
-    this.#notices = notices;
+    this.notices = notices;
     this.#catchUp = catchUp;
   }
 
@@ -27,15 +27,15 @@ export class Calls {
    */
   fail(err: unknown, place?: Place): void {
     if (refused(err, 'MODEL_CHANGED')) {
-      this.#notices.tell('The model changed in another window; this window now shows the new one.');
+      this.notices.tell('The model changed in another window; this window now shows the new one.');
       this.#catchUp();
     } else if (refused(err, 'DISCONNECTED')) {
       // Every call cut short says the same, so a drop that fails many shows one sentence.
-      this.#notices.tell('The connection to the engine was lost; what was asked was not done.', 'error');
+      this.notices.tell('The connection to the engine was lost; what was asked was not done.', 'error');
     } else if (place) {
-      this.#notices.tellAt(place, err instanceof Error ? err.message : String(err));
+      this.notices.tellAt(place, err instanceof Error ? err.message : String(err));
     } else {
-      this.#notices.tell(err instanceof Error ? err.message : String(err), 'error');
+      this.notices.tell(err instanceof Error ? err.message : String(err), 'error');
     }
   }
 
@@ -45,8 +45,8 @@ export class Calls {
    * comes back), beside the control when a place is given.
    */
   act<T>(fn: () => Promise<T>, place?: Place): Promise<T | undefined> {
-    this.#notices.clear();
-    if (place) this.#notices.dismiss(place);
+    this.notices.clear();
+    if (place) this.notices.dismiss(place);
     return this.background(fn, place);
   }
 

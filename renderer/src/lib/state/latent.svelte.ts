@@ -1,5 +1,7 @@
-import type { Output } from '../../../../src/contract/index.js';
+import type { Output, Payload } from '../../../../src/contract/index.js';
+import type { PointSet, ProjectionSpec } from '../../../../src/contract/shapes.js';
 import { latestOnly } from '../../../../src/rpc/client.js';
+import { refused } from '../refusals.js';
 import type { Calls } from './calls.js';
 import type { SessionMirror } from './session.svelte.js';
 
@@ -9,9 +11,16 @@ export type Images = Output<'decode'>;
 /** The scatter's data: the test set's latent means, the classes the user hid, and the image under the cursor. */
 export class LatentState {
   #points = $state.raw<LatentPoints | null>(null);
+  /** Which images the scatter shows, and the projection asked for. */
+  #set = $state<PointSet>('test');
+  #spec = $state.raw<ProjectionSpec>({ method: 'auto' });
+  /** How far a projection being fitted has come (UMAP), or null. */
+  #progress = $state.raw<Payload<'projecting'> | null>(null);
   #hidden = $state.raw<ReadonlySet<number>>(new Set());
-  #refreshing = false;
-  #refreshAgain = false;
+  #inFlight = false;
+  #again = false;
+  #ticket = 0;
+  #stale = $state(false);
   readonly #calls: Calls;
   readonly #session: SessionMirror;
   readonly #testImage: (index: number) => Promise<Images | undefined>;
@@ -27,8 +36,37 @@ export class LatentState {
     return this.#points;
   }
 
+  get set(): PointSet {
+    return this.#set;
+  }
+
+  get spec(): ProjectionSpec {
+    return this.#spec;
+  }
+
+  get progress(): Payload<'projecting'> | null {
+    return this.#progress;
+  }
+
+  /** A projection's progress, from the engine's `projecting` events. */
+  setProgress(p: Payload<'projecting'> | null): void {
+    this.#progress = p;
+  }
+
+  /** Shows other images or another projection, and fetches the points placed that way. */
+  choose(set: PointSet, spec: ProjectionSpec): Promise<void> {
+    this.#set = set;
+    this.#spec = spec;
+    return this.refresh();
+  }
+
   get hidden(): ReadonlySet<number> {
     return this.#hidden;
+  }
+
+  /** Hides exactly these classes (a bookmark's). */
+  setHidden(labels: Iterable<number>): void {
+    this.#hidden = new Set(labels);
   }
 
   toggleClass(label: number): void {
@@ -39,27 +77,62 @@ export class LatentState {
   }
 
   /** Forgets the points of a model that is no longer shown. */
-  clear(): void {
+  clear(latentDim?: number): void {
+    // The projection chosen for the last model carries over where it suits the new one.
+    const spec = this.#spec;
+    if (latentDim !== undefined && ((spec.method === 'axes' && spec.axes.some((a) => a >= latentDim)) || (spec.method !== 'auto' && latentDim < 2))) {
+      this.#spec = { method: 'auto' };
+    }
     this.#points = null;
+    this.#progress = null;
+    this.#stale = false;
   }
 
-  /** Fetches the latent means again; overlapping requests collapse into one more. */
-  async refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
+  /** Whether the points shown are from before the latest training (a UMAP is not refitted every few seconds). */
+  get stale(): boolean {
+    return this.#stale;
+  }
+
+  /**
+   * Fetches the points again. While training redraws the latent space
+   * ('changed'), overlapping requests collapse into one more, and a UMAP is
+   * only marked stale: refitting it every few seconds would never finish.
+   * What the user asks for goes at once; the engine stops a UMAP still
+   * fitting for an older request.
+   */
+  async refresh(reason: 'asked' | 'changed' = 'asked'): Promise<void> {
+    if (reason === 'changed' && this.#spec.method === 'umap' && this.#points) {
+      this.#stale = true;
       return;
     }
-    this.#refreshing = true;
+    if (reason === 'changed' && this.#inFlight) {
+      this.#again = true;
+      return;
+    }
+    const ticket = ++this.#ticket;
+    this.#inFlight = true;
+    this.#calls.notices.dismiss('scatter');
     try {
       do {
-        this.#refreshAgain = false;
+        this.#again = false;
         const shown = this.#session.generation;
-        const pts = await this.#calls.background(() => this.#calls.api.latentPoints({}));
+        let pts: LatentPoints | undefined;
+        try {
+          pts = await this.#calls.api.latentPoints({ set: this.#set, projection: this.#spec });
+        } catch (err) {
+          // Stopped for a newer request: that one answers.
+          if (!refused(err, 'STOPPED') && ticket === this.#ticket) this.#calls.fail(err, 'scatter');
+        }
+        if (ticket !== this.#ticket) return;
         // Points of a model replaced meanwhile must not be drawn over the new one.
-        if (pts && shown === this.#session.generation) this.#points = pts;
-      } while (this.#refreshAgain);
+        if (pts && shown === this.#session.generation) {
+          this.#points = pts;
+          this.#stale = false;
+        }
+        this.#progress = null;
+      } while (this.#again);
     } finally {
-      this.#refreshing = false;
+      if (ticket === this.#ticket) this.#inFlight = false;
     }
   }
 
