@@ -110,6 +110,15 @@ export const requests = {
     ]),
     output: z.object({ positions: F32.nullable() }),
   },
+  /**
+   * Image numbers (test images first, then training images) among a point set
+   * whose file name (relative to the image folder) holds `contains`, ignoring
+   * case; for data with no file names, none.
+   */
+  findImages: {
+    input: z.object({ contains: z.string().trim().min(1).max(200), among: PointSetSchema }),
+    output: z.object({ numbers: z.array(z.number()), searched: z.number() }),
+  },
   /** Decodes latent points (count × latentDim, at most LIMITS.decodePoints) to images. Deterministic. */
   decode: { input: z.object({ z: F32 }), output: ImagesSchema },
   /**
@@ -198,6 +207,7 @@ export const modelBound: ReadonlySet<string> = new Set<Method>([
   'saveModel',
   'latentPoints',
   'project',
+  'findImages',
   'decode',
   'reconstruct',
   'testImages',

@@ -197,6 +197,8 @@ export const DatasetInfoSchema = z.object({
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })).max(50),
   /** How many files were skipped in all (may exceed the list). */
   skippedCount: z.number(),
+  /** Whether each image's file name is known (data read from an image folder): images can be searched by it. */
+  files: z.boolean(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 

@@ -11,6 +11,8 @@ export interface ImageSet {
   pixels: Float32Array;
   /** One label per image, or null when the data came without labels. */
   labels: Int32Array | null;
+  /** Each image's file, relative to its folder, for data read from an image folder (a column people search by). */
+  files?: string[];
 }
 
 export interface Dataset {
@@ -83,6 +85,7 @@ export function describeDataset(ds: Dataset): DatasetInfo {
     classNames: ds.classNames,
     skipped: skipped.slice(0, SKIPPED_SHOWN).map(({ file, reason }) => ({ file, reason })),
     skippedCount: skipped.length,
+    files: ds.test.files !== undefined,
   };
 }
 

@@ -7,8 +7,8 @@ import type { ImageSet } from './dataset.js';
 
 /** How many cache files are kept; older ones are deleted after each write. */
 export const CACHE_KEEP = 5;
-/** Bumped whenever the layout or the decoding changes, so that old caches miss (2: grey images with alpha decoded as sRGB). */
-const FORMAT = 2;
+/** Bumped whenever the layout or the decoding changes, so that old caches miss (2: grey images with alpha decoded as sRGB; 3: each image's file). */
+const FORMAT = 3;
 const MAGIC = 'LEC1';
 const CACHE_NAME = /^[0-9a-f]{64}\.bin$/;
 /** Files stat'ed at once while building the key. */
@@ -50,7 +50,7 @@ interface Header {
   endian: string;
   classNames: string[] | null;
   skipped: { file: string; reason: string }[];
-  sets: { count: number; height: number; width: number; channels: number; labelled: boolean }[];
+  sets: { count: number; height: number; width: number; channels: number; labelled: boolean; files?: string[] }[];
   spec: Record<string, unknown>;
 }
 
@@ -101,6 +101,7 @@ export async function readCache(cacheDir: string, key: string, dir: string): Pro
       channels: s.channels,
       pixels: pixels[i]!,
       labels: labels[i]!,
+      ...(Array.isArray(s.files) && s.files.length === s.count && s.files.every((f) => typeof f === 'string') ? { files: s.files } : {}),
     }));
     // A hit counts as use, so that the caches kept are the ones used most lately.
     const now = new Date();
@@ -123,7 +124,7 @@ export async function writeCache(cacheDir: string, key: string, dir: string, set
     endian: os.endianness(),
     classNames: set.classNames,
     skipped: set.skipped.map((s) => ({ file: path.relative(dir, s.file), reason: s.reason })),
-    sets: sets.map((s) => ({ count: s.count, height: s.height, width: s.width, channels: s.channels, labelled: s.labels !== null })),
+    sets: sets.map((s) => ({ count: s.count, height: s.height, width: s.width, channels: s.channels, labelled: s.labels !== null, files: s.files })),
     spec,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');

@@ -126,7 +126,7 @@ async function decode(file: string, o: Decode): Promise<Float32Array> {
   return out;
 }
 
-function toSet(images: { pixels: Float32Array; label: number | null }[], o: Decode, labelled: boolean): ImageSet {
+function toSet(images: { file: string; pixels: Float32Array; label: number | null }[], o: Decode, labelled: boolean, dir: string): ImageSet {
   const d = o.size * o.size * o.channels;
   const pixels = new Float32Array(images.length * d);
   images.forEach((img, i) => pixels.set(img.pixels, i * d));
@@ -137,6 +137,7 @@ function toSet(images: { pixels: Float32Array; label: number | null }[], o: Deco
     channels: o.channels,
     pixels,
     labels: labelled ? Int32Array.from(images, (img) => img.label ?? 0) : null,
+    files: images.map((img) => path.relative(dir, img.file)),
   };
 }
 
@@ -275,14 +276,14 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
     if (inTrain.length === 0 || inTest.length === 0) {
       throw new UserError('NOT_FOUND', `${dir}: ${inTrain.length === 0 ? 'train' : 'test'}/ has no usable image; both train/ and test/ need at least one.`);
     }
-    train = toSet(inTrain, o, labelled);
-    test = toSet(inTest, o, labelled);
+    train = toSet(inTrain, o, labelled, dir);
+    test = toSet(inTest, o, labelled, dir);
   } else {
     if (good.length < 2) throw new UserError('BAD_SHAPE', `${dir} has one usable image; a dataset needs at least two (one to train on, one to test on).`);
     const split = splitIndices(good.length, opts.seed ?? 0);
     const pick = (idx: number[]) => idx.map((i) => good[i]!);
-    train = toSet(pick(split.train), o, labelled);
-    test = toSet(pick(split.test), o, labelled);
+    train = toSet(pick(split.train), o, labelled, dir);
+    test = toSet(pick(split.test), o, labelled, dir);
   }
   const set: CachedSet = { train, test, classNames, skipped };
   if (cacheDir && key) await writeCache(cacheDir, key, dir, set, settings);

@@ -38,13 +38,16 @@ export function imagesAt(ds: Dataset, numbers: readonly number[]): ImageSet {
   const pixels = new Float32Array(numbers.length * d);
   const labelled = ds.test.labels !== null && (ds.train.count === 0 || ds.train.labels !== null);
   const labels = labelled ? new Int32Array(numbers.length) : null;
+  const named = ds.test.files !== undefined && (ds.train.count === 0 || ds.train.files !== undefined);
+  const files: string[] = [];
   numbers.forEach((n, k) => {
     const { split, row } = locate(ds, n);
     const from = split === 'test' ? ds.test : ds.train;
     pixels.set(from.pixels.subarray(row * d, (row + 1) * d), k * d);
     if (labels) labels[k] = from.labels![row]!;
+    if (named) files.push(from.files![row]!);
   });
-  return { count: numbers.length, height: ds.test.height, width: ds.test.width, channels: ds.test.channels, pixels, labels };
+  return { count: numbers.length, height: ds.test.height, width: ds.test.width, channels: ds.test.channels, pixels, labels, ...(named ? { files } : {}) };
 }
 
 /** The splits a point set covers, in numbering order, and the number of its first image. */
@@ -64,4 +67,9 @@ export function labelsOf(splits: readonly ImageSet[]): Int32Array | null {
     at += s.count;
   }
   return out;
+}
+
+/** The file names of a point set's images in numbering order (null when any split has none). */
+export function filesOf(splits: readonly ImageSet[]): string[] | null {
+  return splits.some((s) => s.files === undefined) ? null : splits.flatMap((s) => s.files!);
 }

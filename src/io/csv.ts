@@ -14,6 +14,8 @@ export function encodedToCsv(
   classNames: readonly string[] | null = null,
   /** The image number of each row (test images first, then training images); by default the row's own. */
   numbers: readonly number[] | null = null,
+  /** Each row's file, relative to the image folder, when the data has them. */
+  files: readonly string[] | null = null,
 ): string {
   const k = enc.latentDim;
   const named = labels !== null && classNames !== null;
@@ -21,6 +23,7 @@ export function encodedToCsv(
     'index',
     'label',
     ...(named ? ['label_name'] : []),
+    ...(files ? ['file'] : []),
     ...Array.from({ length: k }, (_, i) => `mean_${i}`),
     ...Array.from({ length: k }, (_, i) => `logvar_${i}`),
     ...(positions ? ['scatter_x', 'scatter_y', 'scatter_z'] : []),
@@ -31,6 +34,7 @@ export function encodedToCsv(
       numbers ? numbers[r]! : r,
       labels ? labels[r]! : '',
       ...(named ? [classNames[labels[r]!] ?? ''] : []),
+      ...(files ? [files[r]!] : []),
       ...Array.from(enc.mean.subarray(r * k, (r + 1) * k)),
       ...Array.from(enc.logVar.subarray(r * k, (r + 1) * k)),
       ...(positions ? Array.from(positions.subarray(r * 3, r * 3 + 3)) : []),

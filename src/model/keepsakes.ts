@@ -265,7 +265,8 @@ export async function readBookmark(modelDir: string, name: string): Promise<Book
  * Writes a bookmark beside the model, atomically. One of the same name is
  * replaced only with `replace` (MODEL_EXISTS otherwise); a file of another
  * bookmark whose name maps to the same file, or anything that is not a
- * bookmark file, is never replaced.
+ * bookmark file, is never replaced. A new one is refused once the folder
+ * keeps LIMITS.bookmarks, the most a list shows.
  */
 export async function writeBookmark(modelDir: string, bookmark: Bookmark, replace: boolean): Promise<void> {
   let dir = await inspectBookmarksDir(modelDir);
@@ -294,6 +295,8 @@ export async function writeBookmark(modelDir: string, bookmark: Bookmark, replac
         old ? `A bookmark named "${bookmark.name}" already exists.` : `${file} already exists and is not a readable bookmark.`,
       );
     }
+  } else if ((await listBookmarks(modelDir)).length >= LIMITS.bookmarks) {
+    throw new UserError('TOO_LARGE', `This model already keeps ${LIMITS.bookmarks} bookmarks; delete some to save more.`);
   }
   await writeFileAtomic(file, JSON.stringify(bookmark));
 }

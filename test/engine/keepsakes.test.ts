@@ -248,6 +248,26 @@ test('bookmarks need a model folder; saved, listed newest first, opened, replace
   await assert.rejects(e.deleteBookmark({ name: 'marker' }), code('NOT_FOUND'));
 });
 
+test('at most LIMITS.bookmarks beside a model: a new one past that is refused, replacing one still works', async () => {
+  const { e, dir } = await savedEngine();
+  const folder = path.join(dir, 'bookmarks');
+  mkdirSync(folder);
+  for (let i = 1; i < LIMITS.bookmarks; i++) writeFileSync(path.join(folder, bookmarkFileName(`view ${i}`)), JSON.stringify(view(`view ${i}`)));
+  assert.equal((await e.saveBookmark({ bookmark: view('the last') })).length, LIMITS.bookmarks, 'the last one that fits is kept');
+  await assert.rejects(
+    e.saveBookmark({ bookmark: view('one more') }),
+    code('TOO_LARGE', new RegExp(`^This model already keeps ${LIMITS.bookmarks} bookmarks; delete some to save more\\.$`)),
+  );
+  assert.ok(!existsSync(path.join(folder, 'one-more.json')), 'refused: nothing written');
+  // Replacing one keeps the count as it is, so it is allowed.
+  await e.saveBookmark({ bookmark: view('view 7', { picked: 9 }), replace: true });
+  assert.equal((await e.openBookmark({ name: 'view 7' })).picked, 9);
+  await e.deleteBookmark({ name: 'view 1' });
+  const list = await e.saveBookmark({ bookmark: view('one more') });
+  assert.equal(list.length, LIMITS.bookmarks);
+  assert.ok(list.some((b) => b.name === 'one more'));
+});
+
 test('bookmark names never reach outside bookmarks/: traversal, reserved and punctuation-only names', async () => {
   assert.equal(bookmarkFileName('../../etc/passwd'), 'etc-passwd.json');
   assert.equal(bookmarkFileName('..'), bookmarkFileName('..'));

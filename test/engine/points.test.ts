@@ -6,6 +6,7 @@ import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import type { EventName, Payload } from '../../src/contract/index.js';
 import { setupTf } from '../helpers/tf.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
+import { writeClassFolder } from '../helpers/image-fixtures.js';
 
 // Which images the scatter shows and how they are placed: the test set, the
 // training set or both (numbered test first), by any projection, and later
@@ -109,4 +110,35 @@ test('a selection exports as CSV: one row per image number, with the scatter pos
   const all = await service.exportCsv({ what: 'latent' });
   assert.match(all.filename, /-all-latent\.csv$/);
   assert.equal((parse(all.text, { columns: true }) as unknown[]).length, 260);
+});
+
+test('images read from a folder can be found by their file name, among the points shown; data with no names says so', async () => {
+  const idx = await trained();
+  assert.equal((await idx.getSession({})).dataset!.files, false);
+  await assert.rejects(idx.findImages({ contains: 'a', among: 'test' }), /has no file names to search: only data read from an image folder has them\./);
+  const dir = tempDir('le-images-');
+  await writeClassFolder(dir, 10);
+  const service = createEngine(() => undefined, { dataDir: tempDir('le-data-') });
+  await service.init();
+  await service.startTraining({
+    data: { kind: 'images', path: dir, size: 8, channels: 3 },
+    model: { latentDim: 2, hidden: [8], activation: 'relu', likelihood: 'bernoulli', sigma: 0.1 },
+    training: { ...DEFAULT_TRAIN, epochs: 1, batchSize: 8 },
+  });
+  while ((await service.getSession({})).status === 'running') await new Promise((r) => setTimeout(r, 20));
+  const ds = (await service.getSession({})).dataset!;
+  assert.equal(ds.files, true);
+  const all = await service.findImages({ contains: '.PNG', among: 'both' });
+  assert.equal(all.searched, 30);
+  assert.equal(all.numbers.length, 30, 'every file, whatever the case');
+  const green = await service.findImages({ contains: 'green', among: 'both' });
+  assert.equal(green.numbers.length, 10);
+  // The CSV names each row's file: the numbers found are the rows whose file holds the text.
+  const csv = parse((await service.exportCsv({ what: 'selection', indices: all.numbers })).text, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(
+    csv.filter((r) => r.file!.includes('green')).map((r) => Number(r.index)),
+    green.numbers,
+  );
+  const inTest = (await service.findImages({ contains: 'green', among: 'test' })).numbers;
+  assert.ok(inTest.every((n) => n < ds.testCount) && inTest.length < 10);
 });

@@ -31,6 +31,7 @@ export function trainedSession(overrides: Partial<Session> = {}): Session {
       classNames: null,
       skipped: [],
       skippedCount: 0,
+      files: false,
     },
     model: MODEL,
     training: TRAINING,
@@ -188,6 +189,7 @@ export class FakeEngine implements EngineApi {
     this.#answer('project', input, () => ({
       positions: new Float32Array(('prior' in input ? input.prior : input.z.length / (this.session.model?.latentDim ?? 3)) * 3),
     }));
+  findImages = (input: Input<'findImages'>): Promise<Output<'findImages'>> => this.#answer('findImages', input, () => ({ numbers: [], searched: 0 }));
   /** Vectors and bookmarks kept in memory, as the engine keeps them beside a model. */
   vectors: Output<'listVectors'> = [];
   bookmarks = new Map<string, Output<'openBookmark'>>();

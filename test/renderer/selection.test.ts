@@ -161,10 +161,17 @@ test('images are fetched in parts of at most 1000 and put back together in order
 
 /** The fake engine with a dataset of 12 test and 60 training images of five classes, placed as `points` places them. */
 class SelectionEngine extends FakeEngine {
-  constructor() {
+  constructor(opts: { files?: boolean } = {}) {
     super(
       trainedSession({
-        dataset: { ...trainedSession().dataset!, name: 'Fashion-MNIST', testCount: TEST_COUNT, trainCount: TRAIN_COUNT, classNames: NAMES },
+        dataset: {
+          ...trainedSession().dataset!,
+          name: 'Fashion-MNIST',
+          testCount: TEST_COUNT,
+          trainCount: TRAIN_COUNT,
+          classNames: NAMES,
+          files: opts.files ?? false,
+        },
         model: { ...trainedSession().model!, latentDim: 2 },
       }),
     );
@@ -198,8 +205,8 @@ class SelectionEngine extends FakeEngine {
   };
 }
 
-async function started() {
-  const engine = new SelectionEngine();
+async function started(opts: { files?: boolean } = {}) {
+  const engine = new SelectionEngine(opts);
   const w = wire(engine);
   const app = new AppState(w.client, { modelTag: w.modelTag });
   await app.init();
@@ -262,6 +269,36 @@ test('a search selects what it finds, or leaves the selection alone and says why
   assert.equal(view.search(), false);
   assert.equal(view.queryError, 'Type an image number (123), a range (100-199), a label name or label:3.');
   app.dispose();
+});
+
+test('file:text asks the engine for the shown images whose file name holds it; data with no file names says so before asking', async () => {
+  assert.deepEqual(parseQuery('file: cat_0'), { query: { kind: 'file', text: 'cat_0' } });
+  assert.deepEqual(parseQuery('file:'), { error: 'Say what the file name holds: file:cat, file:2024/.' });
+  const { app, view, engine } = await started();
+  view.setQuery('file:cat');
+  assert.deepEqual(view.preview, { error: 'These images have no file names to search: only data read from an image folder has them.' });
+  assert.equal(view.search(), false);
+  assert.equal(engine.inputs('findImages').length, 0, 'nothing asked of data that has no names');
+  app.dispose();
+
+  const named = await started({ files: true });
+  named.engine.findImages = async (input) => {
+    named.engine.received.push({ method: 'findImages', input });
+    return { numbers: input.contains === 'cat' ? [2, 7, 40] : [], searched: TEST_COUNT };
+  };
+  named.view.setQuery('file:cat');
+  assert.equal(named.view.search(), true);
+  await settle();
+  assert.deepEqual(named.engine.inputs('findImages'), [{ contains: 'cat', among: 'test' }]);
+  // 40 is a training image: found, kept in the selection, but not among the shown points.
+  assert.deepEqual(named.view.shown, [2, 7]);
+  assert.equal(named.app.group.how, 'search “file:cat”: 3 files');
+  named.view.setQuery('file:dog');
+  named.view.search();
+  await settle();
+  assert.equal(named.view.queryError, `No shown image's file name holds “dog”; ${TEST_COUNT} were searched.`);
+  assert.equal(named.app.group.size, 3, 'a search that finds nothing leaves the selection alone');
+  named.app.dispose();
 });
 
 test("the panel fetches the selection's first images and decodes the mean of its latent means", async () => {
@@ -348,11 +385,14 @@ test('showing another set keeps the selection but counts, draws and exports only
   app.dispose();
 });
 
-test('a refused export is said in the notice line, and another model drops the selection and what the panel drew of it', async () => {
+test('a refused export is said beside the panel until the next export, and another model drops the selection and what the panel drew of it', async () => {
   const { app, engine, emit, view } = await started();
   assert.equal(await view.exportCsv(), undefined);
-  assert.equal(app.notices.text, 'Nothing to export: the selection is empty.');
-  assert.equal(app.notices.tone, 'error');
+  assert.equal(app.notices.at('selection'), 'Nothing to export: the selection is empty.');
+  assert.equal(app.notices.text, null, 'not in the notice line');
+  view.selectLabel(0);
+  assert.equal((await view.exportCsv())?.filename, 'fashion-mnist-latent2-1ep-selection.csv');
+  assert.equal(app.notices.at('selection'), null, 'the next export takes the refusal away');
 
   view.selectLabel(3);
   await view.load();

@@ -19,7 +19,7 @@ import { checkPng, writeGridPng } from '../png-out.js';
 import { encodedToCsv, neighboursToCsv } from '../../io/csv.js';
 import { projectTo3d, type Described } from '../../latent/projection.js';
 import { placeUmap } from '../../latent/umap.js';
-import { labelsOf, splitsOf } from '../../data/numbering.js';
+import { filesOf, labelsOf, splitsOf } from '../../data/numbering.js';
 import { describeProjection } from '../../contract/describe.js';
 import type { PointSet, ProjectionSpec } from '../../contract/shapes.js';
 import { choiceOption, intOption, numberListOption } from '../parse.js';
@@ -182,7 +182,7 @@ export function registerModelCommands(program: Command): void {
         ({ positions, info } = projectTo3d(enc.mean, enc.count, enc.latentDim, spec));
       }
       const numbers = Array.from({ length: enc.count }, (_, i) => first + i);
-      await writeFileAtomic(o.out, encodedToCsv(enc, labelsOf(splits), positions, ds.classNames, numbers));
+      await writeFileAtomic(o.out, encodedToCsv(enc, labelsOf(splits), positions, ds.classNames, numbers, filesOf(splits)));
       process.stderr.write(
         `Wrote ${enc.count} rows to ${o.out}: ${describeProjection({ ...info, ms: performance.now() - started }, enc.latentDim, enc.count)}\n`,
       );

@@ -13,7 +13,8 @@ import { Rng } from '../../util/rng.js';
 import type { SessionState } from '../session-state.js';
 import type { Handlers } from './types.js';
 
-type QueryMethods = 'getSession' | 'listDatasets' | 'latentPoints' | 'project' | 'decode' | 'reconstruct' | 'testImages' | 'neighbours' | 'reconstructionStrip';
+type QueryMethods =
+  'getSession' | 'listDatasets' | 'latentPoints' | 'project' | 'findImages' | 'decode' | 'reconstruct' | 'testImages' | 'neighbours' | 'reconstructionStrip';
 
 /**
  * The requests that read the session and decode with the live weights: they
@@ -68,6 +69,24 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       if (count > LIMITS.decodePoints)
         throw new UserError('TOO_LARGE', `Placing ${count} points at once is more than ${LIMITS.decodePoints}; ask in smaller parts.`);
       return { positions: s.shown ? await s.shown.project(z, count) : null };
+    },
+
+    findImages: async (input) => {
+      const { dataset } = s.requireModel();
+      const { first, splits } = splitsOf(dataset, input.among);
+      if (splits.some((x) => x.files === undefined)) {
+        throw new UserError('BAD_REQUEST', `${dataset.name} has no file names to search: only data read from an image folder has them.`);
+      }
+      const needle = input.contains.toLowerCase();
+      const numbers: number[] = [];
+      let at = first;
+      for (const split of splits) {
+        split.files!.forEach((f, i) => {
+          if (f.toLowerCase().includes(needle)) numbers.push(at + i);
+        });
+        at += split.count;
+      }
+      return { numbers, searched: at - first };
     },
 
     decode: async (input) => {

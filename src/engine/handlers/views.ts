@@ -1,6 +1,6 @@
 import { fileStem } from '../../contract/describe.js';
 import { UserError } from '../../contract/errors.js';
-import { imagesAt } from '../../data/numbering.js';
+import { filesOf, imagesAt, splitsOf } from '../../data/numbering.js';
 import { encodedToCsv, historyToCsv } from '../../io/csv.js';
 import { encodeSet } from '../../latent/ops.js';
 import { exploreView } from '../../latent/views.js';
@@ -32,7 +32,7 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
         const positions = s.shown ? await s.shown.project(enc.mean, enc.count) : null;
         return {
           filename: `${stem}-selection-${numbers.length}.csv`,
-          text: encodedToCsv(enc, picked.labels, positions, dataset.classNames, numbers),
+          text: encodedToCsv(enc, picked.labels, positions, dataset.classNames, numbers, picked.files ?? null),
         };
       }
       // The points as the scatter shows them (set, projection and the weights they were encoded with), or the test set placed the latent size's own way.
@@ -40,7 +40,7 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
       const numbers = Array.from({ length: shown.count }, (_, i) => shown.first + i);
       return {
         filename: `${stem}-${shown.set === 'both' ? 'all' : shown.set}-latent.csv`,
-        text: encodedToCsv(shown.encoded, shown.labels, shown.positions, dataset.classNames, numbers),
+        text: encodedToCsv(shown.encoded, shown.labels, shown.positions, dataset.classNames, numbers, filesOf(splitsOf(dataset, shown.set).splits)),
       };
     },
   };

@@ -25,10 +25,15 @@ export interface ShownPoints {
 
 /** A search, read: one image, a range of them (both ends included), a label by number, or a label by (part of) its name. */
 export type Query =
-  { kind: 'number'; n: number } | { kind: 'range'; from: number; to: number } | { kind: 'label'; label: number } | { kind: 'name'; name: string };
+  | { kind: 'number'; n: number }
+  | { kind: 'range'; from: number; to: number }
+  | { kind: 'label'; label: number }
+  | { kind: 'name'; name: string }
+  /** Images whose file name holds the text (data read from an image folder): the engine searches. */
+  | { kind: 'file'; text: string };
 
 export type Parsed = { query: Query } | { error: string } | { empty: true };
-export type Resolved = { numbers: number[]; how: string } | { error: string };
+export type Resolved = { numbers: number[]; how: string } | { error: string } | { file: string; how: string };
 
 /** 12,345: numbers as the panel writes them (and as a search may type them). */
 export const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -50,10 +55,12 @@ function readNumber(text: string): number | null {
 const RANGE = /^(#?[\d,]+)\s*(?:-|–|—|\.\.|to)\s*(#?[\d,]+)$/i;
 // "label:3", "label 3", "label = Sneaker"; not a name that merely starts with "label".
 const LABEL = /^label\s*(?:[:=]|\s)\s*(.*)$/i;
+// "file:cat_01", "file: scans/2024": a part of the image's file name.
+const FILE = /^file\s*:\s*(.*)$/i;
 
 /**
  * Reads a search: "123" (or "#123", "1,234"), "100-199" (or 100–199, 100..199,
- * 100 to 199), "label:3", or anything else as a label's name. Only fixed
+ * 100 to 199), "label:3", "file:text" (a part of the file name), or anything else as a label's name. Only fixed
  * patterns are matched; the text itself never becomes a pattern.
  */
 export function parseQuery(raw: string): Parsed {
@@ -68,6 +75,11 @@ export function parseQuery(raw: string): Parsed {
     const b = readNumber(range[2]!.replace(/^#/, ''));
     if (a === null || b === null) return { error: `${quote(text)} is not a range of image numbers; write one as 100-199.` };
     return { query: { kind: 'range', from: Math.min(a, b), to: Math.max(a, b) } };
+  }
+  const file = FILE.exec(text);
+  if (file) {
+    if (file[1] === '') return { error: 'Say what the file name holds: file:cat, file:2024/.' };
+    return { query: { kind: 'file', text: file[1]! } };
   }
   const label = LABEL.exec(text);
   if (label) {
@@ -163,9 +175,13 @@ export function matchName(text: string, names: readonly { label: number; name: s
  * The shown images a search picks, and how to say it made the selection; or
  * a sentence on why it picks none, naming what the scatter shows.
  */
-export function resolveQuery(q: Query, p: ShownPoints, names: readonly { label: number; name: string }[], raw: string): Resolved {
+export function resolveQuery(q: Query, p: ShownPoints, names: readonly { label: number; name: string }[], raw: string, hasFiles = false): Resolved {
   const shown = describeShown(p);
   const how = `search ${quote(raw.trim())}`;
+  if (q.kind === 'file') {
+    if (!hasFiles) return { error: 'These images have no file names to search: only data read from an image folder has them.' };
+    return { file: q.text, how };
+  }
   if (q.kind === 'number') {
     if (!Number.isFinite(q.n)) return { error: `No image has a number that large; the scatter shows ${shown}.` };
     if (!isShown(p, q.n)) return { error: `No shown image is number ${fmt(q.n)}; the scatter shows ${shown}.` };

@@ -7,6 +7,7 @@ import type { SessionMirror } from './session.svelte.js';
 import {
   countByLabel,
   fetchImages,
+  fmt,
   GRID_IMAGES,
   labelNames,
   meanLatent,
@@ -31,7 +32,8 @@ export interface GroupViewDeps {
  * The selection panel's state: selecting by label and by search, and what
  * the panel shows of the selection (counts per label, its first images, its
  * mean decoded). Only images the scatter shows count: the selection keeps
- * the others, so showing their set again brings them back.
+ * the others, so showing their set again brings them back. What the engine
+ * refuses here is shown beside the panel (the place 'selection').
  */
 export class GroupView {
   #query = $state('');
@@ -97,7 +99,7 @@ export class GroupView {
     const parsed = parseQuery(this.#query);
     if ('empty' in parsed || 'error' in parsed) return parsed;
     if (!this.points) return { error: 'Points show once the model has encoded them.' };
-    return resolveQuery(parsed.query, this.points, this.names, this.#query);
+    return resolveQuery(parsed.query, this.points, this.names, this.#query, this.#session.dataset?.files ?? false);
   });
 
   setQuery(text: string): void {
@@ -133,8 +135,25 @@ export class GroupView {
       return false;
     }
     this.#queryError = null;
+    if ('file' in r) {
+      void this.#findFiles(r.file, r.how, mode);
+      return true;
+    }
     this.#group.choose(r.numbers, r.how, mode);
     return true;
+  }
+
+  /** File names live in the engine: it finds the shown images whose name holds the text. */
+  async #findFiles(text: string, how: string, mode: GroupMode): Promise<void> {
+    const p = this.points;
+    if (!p) return;
+    const found = await this.#calls.act(() => this.#calls.api.findImages({ contains: text, among: p.set }), 'selection');
+    if (!found || this.points !== p) return;
+    if (found.numbers.length === 0) {
+      this.#queryError = `No shown image's file name holds “${text.length > 40 ? `${text.slice(0, 39)}…` : text}”; ${fmt(found.searched)} were searched.`;
+      return;
+    }
+    this.#group.choose(found.numbers, `${how}: ${fmt(found.numbers.length)} files`, mode);
   }
 
   clear(): void {
@@ -166,7 +185,7 @@ export class GroupView {
       this.#images = null;
       return;
     }
-    const images = await this.#calls.background(() => fetchImages(this.#calls.api, numbers));
+    const images = await this.#calls.background(() => fetchImages(this.#calls.api, numbers), 'selection');
     if (token !== this.#imagesToken) return;
     // A failed fetch is tried again with the next change rather than never.
     if (!images) this.#imagesKey = '';
@@ -183,7 +202,7 @@ export class GroupView {
       return;
     }
     const shownModel = this.#session.generation;
-    const image = await this.#calls.background(() => this.#calls.api.decode({ z }));
+    const image = await this.#calls.background(() => this.#calls.api.decode({ z }), 'selection');
     if (token !== this.#meanToken || shownModel !== this.#session.generation) return;
     this.#mean = image ? { count: numbers.length, image } : null;
   }
@@ -191,6 +210,6 @@ export class GroupView {
   /** The engine's CSV of the shown images of the selection, to be saved under its filename. */
   exportCsv(): Promise<Output<'exportCsv'> | undefined> {
     const indices = this.shown;
-    return this.#calls.act(() => this.#calls.api.exportCsv({ what: 'selection', indices }));
+    return this.#calls.act(() => this.#calls.api.exportCsv({ what: 'selection', indices }), 'selection');
   }
 }
