@@ -124,6 +124,39 @@ test('a vector from the selection: the slider moves the decode along it, the str
   assert.deepEqual(pageErrors(page), []);
 });
 
+test("the engine's refusal of a vector stands beside the vectors panel, not in the notice line, until dismissed or the next action there", async () => {
+  await page.evaluate((idx) => (window as unknown as { latentExplorerGroup: GroupHook }).latentExplorerGroup.choose(idx, 'label 1'), ones);
+  await page.fill('[data-testid=vector-name]', 'spare');
+  await page.click('[data-testid=make-vector]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=vector-list]')?.textContent?.includes('spare'));
+  // Deleted meanwhile from elsewhere: this window still lists it, and the engine refuses to delete it again.
+  await engine.deleteVector({ name: 'spare' });
+  await page.click('[data-testid=delete-vector-1]');
+  await page.waitForSelector('[data-testid=error-vectors]');
+  assert.equal(await page.innerText('[data-testid=error-vectors] span'), 'There is no vector named "spare".');
+  assert.equal(await page.locator('[data-testid=error-bookmarks]').count(), 0, 'only beside the panel that asked');
+  assert.equal(await page.locator('[data-testid=notice][data-tone=error]').count(), 0, 'the notice line holds no refusal');
+  const column = page.locator('aside.right');
+  await page.locator('[data-testid=error-vectors]').scrollIntoViewIfNeeded();
+  await column.screenshot({ path: path.join(OUT, 'panels-error.png') });
+  await page.click('[data-testid=dismiss-vectors]');
+  await page.waitForSelector('[data-testid=error-vectors]', { state: 'detached' });
+
+  // Asked again, then cleared by the next action the engine takes: saving it anew and deleting it.
+  await page.click('[data-testid=delete-vector-1]');
+  await page.waitForSelector('[data-testid=error-vectors]');
+  await page.fill('[data-testid=vector-name]', 'spare');
+  await page.click('[data-testid=make-vector]');
+  await page.waitForSelector('[data-testid=error-vectors]', { state: 'detached' });
+  await page.click('[data-testid=delete-vector-1]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=vector-list]')?.textContent?.includes('spare'));
+  assert.deepEqual(
+    (await engine.listVectors({})).map((v) => v.name),
+    ['ones'],
+  );
+  assert.deepEqual(pageErrors(page), []);
+});
+
 test('a bookmark is kept beside the model, listed after a reload, and opening it restores the selection, camera and picked point', async () => {
   const saved = { position: [2.5, 1.5, 3] as [number, number, number], target: [0.2, -0.1, 0] as [number, number, number] };
   await page.evaluate((p) => (window as unknown as { latentExplorerScatter: ScatterHook }).latentExplorerScatter.setPose(p), saved);

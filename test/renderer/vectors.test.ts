@@ -12,9 +12,17 @@ import {
   rowsOf,
 } from '../../renderer/src/lib/vector-math.js';
 import type { AttributeVector } from '../../src/contract/shapes.js';
+import type { Input, Output } from '../../src/contract/index.js';
+import { UserError } from '../../src/contract/errors.js';
+import { registerSvelteRunes } from '../helpers/svelte-runes.js';
+import { FakeEngine, settle, wire } from './fake-engine.js';
 
 // Attribute vectors in the renderer: differences of means over the scatter's
-// points, moving along a vector, and the strict parser of expressions.
+// points, moving along a vector, and the strict parser of expressions; and
+// how the vectors and bookmarks panels' state shows what the engine refuses.
+registerSvelteRunes();
+const { AppState } = await import('../../renderer/src/lib/state/app-state.js');
+const { bookmarkNameProblem } = await import('../../renderer/src/lib/state/bookmarks.svelte.js');
 
 /** Six points in 2 dims, image numbers 10–15, labels 0 0 0 1 1 2. */
 const points = {
@@ -116,4 +124,94 @@ test('names are checked as the engine checks them', () => {
   assert.equal(nameProblem('x'.repeat(81)), 'Keep the name to 80 characters.');
   assert.equal(nameProblem('tab\there'), 'A name cannot hold control characters.');
   assert.equal(nameProblem('smiling'), null);
+});
+
+/** Bookmarks kept in the fake engine beside the model; like the engine, it refuses a name kept already (unless replacing) and a third bookmark. */
+const FAKE_LIMIT = 2;
+class KeepEngine extends FakeEngine {
+  override deleteVector = async (input: Input<'deleteVector'>): Promise<Output<'deleteVector'>> => {
+    this.received.push({ method: 'deleteVector', input });
+    if (!this.vectors.some((v) => v.name === input.name)) throw new UserError('NOT_FOUND', `There is no vector named "${input.name}".`);
+    return (this.vectors = this.vectors.filter((v) => v.name !== input.name));
+  };
+  override saveBookmark = async (input: Input<'saveBookmark'>): Promise<Output<'saveBookmark'>> => {
+    this.received.push({ method: 'saveBookmark', input });
+    const { bookmark } = input;
+    if (this.bookmarks.has(bookmark.name) && !input.replace) throw new UserError('MODEL_EXISTS', `A bookmark named "${bookmark.name}" already exists.`);
+    if (!this.bookmarks.has(bookmark.name) && this.bookmarks.size >= FAKE_LIMIT) {
+      throw new UserError('TOO_LARGE', `This model already keeps ${FAKE_LIMIT} bookmarks; delete some to save more.`);
+    }
+    this.bookmarks.set(bookmark.name, bookmark);
+    return [...this.bookmarks.values()].map((b) => ({ name: b.name, savedAt: b.savedAt }));
+  };
+}
+
+async function started() {
+  const w = wire(new KeepEngine());
+  const app = new AppState(w.client, { modelTag: w.modelTag });
+  await app.init();
+  await settle();
+  return { ...w, app };
+}
+
+test("the engine's refusal of a vector is shown beside the vectors panel, not in the notice line, until the next action there", async () => {
+  const { app, engine } = await started();
+  app.notices.tell('Saved to /models/a.');
+  await app.vectors.remove('gone');
+  assert.equal(app.notices.at('vectors'), 'There is no vector named "gone".');
+  assert.equal(app.notices.text, null, 'the notice line is cleared by the action and holds no refusal');
+  assert.equal(app.notices.at('bookmarks'), null, 'only the vectors panel shows it');
+
+  // A name the panel would not send is refused here all the same, in the same place, and never reaches the engine.
+  await app.vectors.saveFromSelection('x'.repeat(81));
+  assert.equal(app.notices.at('vectors'), 'Keep the name to 80 characters.');
+  assert.equal(await app.vectors.saveFromSelection('smiling'), false, 'nothing selected: nothing to make');
+  assert.match(app.notices.at('vectors') ?? '', /^(Select some images first|Wait for the points)/);
+  assert.equal(engine.received.filter((r) => r.method === 'saveVector').length, 0);
+
+  // The next action the engine takes clears it.
+  engine.vectors = [{ name: 'up', description: 'by hand', vector: [1, 0, 0] }];
+  await app.vectors.refresh();
+  assert.equal(app.vectors.list.length, 1);
+  await app.vectors.remove('up');
+  assert.equal(app.notices.at('vectors'), null);
+  assert.deepEqual(app.vectors.list, []);
+  app.dispose();
+});
+
+test('bookmarks: a refusal stands beside the panel; a name kept already asks to replace it instead', async () => {
+  const { app, engine } = await started();
+  assert.equal(await app.bookmarks.open('nowhere'), false);
+  assert.equal(app.notices.at('bookmarks'), 'No bookmark is called nowhere.');
+  assert.equal(app.notices.text, null);
+
+  const long = 'x'.repeat(81);
+  assert.equal(await app.bookmarks.save(long), false);
+  assert.equal(app.notices.at('bookmarks'), bookmarkNameProblem(long));
+  assert.equal(engine.received.filter((r) => r.method === 'saveBookmark').length, 0);
+
+  assert.equal(await app.bookmarks.save('here'), true);
+  assert.equal(app.notices.at('bookmarks'), null, 'a save clears the last refusal');
+  assert.deepEqual(
+    app.bookmarks.list.map((b) => b.name),
+    ['here'],
+  );
+
+  // The same name: a question, not a refusal; Replace saves over it.
+  const again = app.bookmarks.save('here');
+  await settle();
+  assert.equal(app.confirm.question?.title, 'Replace the bookmark?');
+  assert.equal(app.notices.at('bookmarks'), null);
+  app.confirm.answer(true);
+  assert.equal(await again, true);
+  assert.deepEqual(
+    engine.received.filter((r) => r.method === 'saveBookmark').map((r) => (r.input as Input<'saveBookmark'>).replace ?? false),
+    [false, false, true],
+  );
+
+  assert.equal(await app.bookmarks.save('there'), true);
+  assert.equal(await app.bookmarks.save('third'), false);
+  assert.equal(app.notices.at('bookmarks'), `This model already keeps ${FAKE_LIMIT} bookmarks; delete some to save more.`);
+  assert.equal(app.notices.at('vectors'), null);
+  app.dispose();
 });

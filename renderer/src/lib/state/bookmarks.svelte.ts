@@ -39,11 +39,11 @@ const POINTS_WAIT_STEPS = 600;
  * folder: what the scatter shows and from where, the selection, the picked
  * point or marker, hidden classes and the points' style. Opening one puts
  * all of it back. A bookmark is replaced or deleted only after the user says
- * so in the app's dialog.
+ * so in the app's dialog. What the engine refuses here is shown beside the
+ * panel (the place 'bookmarks').
  */
 export class BookmarksState {
   #list = $state.raw<BookmarkEntry[]>([]);
-  #error = $state<string | null>(null);
   #note = $state<string | null>(null);
   /** Which model and folder the list was read for: a save to another folder lists again. */
   #listedFor = '';
@@ -56,10 +56,6 @@ export class BookmarksState {
   get list(): readonly BookmarkEntry[] {
     return this.#list;
   }
-  /** The last refusal of something asked here, in words. */
-  get error(): string | null {
-    return this.#error;
-  }
   /** What the last open did, when that needs saying (vectors it names that are gone). */
   get note(): string | null {
     return this.#note;
@@ -67,10 +63,6 @@ export class BookmarksState {
   /** Bookmarks need the model saved in a folder. */
   get hasFolder(): boolean {
     return this.#d.session.modelDir !== null;
-  }
-
-  dismiss(): void {
-    this.#error = null;
   }
 
   /** Lists the bookmarks beside the model shown (none without a folder). */
@@ -83,12 +75,8 @@ export class BookmarksState {
       this.#list = [];
       return;
     }
-    try {
-      const list = await calls.api.listBookmarks({});
-      if (shown === session.generation && dir === session.modelDir) this.#list = list;
-    } catch (err) {
-      this.#refused(err);
-    }
+    const list = await calls.background(() => calls.api.listBookmarks({}), 'bookmarks');
+    if (list && shown === session.generation && dir === session.modelDir) this.#list = list;
   }
 
   /** Lists again when the model or its folder changed since the list was read (a save to a new folder). */
@@ -123,21 +111,26 @@ export class BookmarksState {
     const trimmed = name.trim();
     const wrong = bookmarkNameProblem(trimmed);
     if (wrong) {
-      this.#error = wrong;
+      // The panel keeps its button off for such a name; asked anyway, the reason stands where a refusal would.
+      calls.notices.tellAt('bookmarks', wrong);
       return false;
     }
-    this.#error = null;
     this.#note = null;
     const bookmark = this.capture(trimmed);
     const shown = session.generation;
-    try {
-      this.#list = await calls.api.saveBookmark({ bookmark });
-      return true;
-    } catch (err) {
-      if (!refused(err, 'MODEL_EXISTS')) {
-        this.#refused(err);
-        return false;
+    // One of that name already kept is not a refusal to show: the user is asked whether to replace it.
+    const saved = await calls.act(async () => {
+      try {
+        return await calls.api.saveBookmark({ bookmark });
+      } catch (err) {
+        if (refused(err, 'MODEL_EXISTS')) return 'exists' as const;
+        throw err;
       }
+    }, 'bookmarks');
+    if (!saved) return false;
+    if (saved !== 'exists') {
+      this.#list = saved;
+      return true;
     }
     const ok = await confirm.ask(
       'Replace the bookmark?',
@@ -145,29 +138,19 @@ export class BookmarksState {
       'Replace',
     );
     if (!ok || shown !== session.generation) return false;
-    try {
-      this.#list = await calls.api.saveBookmark({ bookmark, replace: true });
-      return true;
-    } catch (err) {
-      this.#refused(err);
-      return false;
-    }
+    const list = await calls.background(() => calls.api.saveBookmark({ bookmark, replace: true }), 'bookmarks');
+    if (!list) return false;
+    this.#list = list;
+    return true;
   }
 
   /** Puts a saved view back: points and projection, then camera, selection, hidden classes, style, and the picked point or marker. */
   async open(name: string): Promise<boolean> {
     const { calls, session, latent, selection, group, style, camera, vectors } = this.#d;
-    this.#error = null;
     this.#note = null;
     const shown = session.generation;
-    let b: Bookmark;
-    try {
-      b = await calls.api.openBookmark({ name });
-    } catch (err) {
-      this.#refused(err);
-      return false;
-    }
-    if (shown !== session.generation) return false;
+    const b = await calls.act(() => calls.api.openBookmark({ name }), 'bookmarks');
+    if (!b || shown !== session.generation) return false;
     const before = latent.points;
     await latent.choose(b.set, b.projection);
     // A refresh already under way answers first: the view's own points are the ones after it.
@@ -186,7 +169,7 @@ export class BookmarksState {
     if (b.picked !== null) void selection.selectPoint(b.picked);
     else if (b.marker) {
       const z = Float32Array.from(b.marker.z);
-      const placed = await calls.background(() => calls.api.project({ z }));
+      const placed = await calls.background(() => calls.api.project({ z }), 'bookmarks');
       const p = placed?.positions;
       const scene: ScenePoint = p && p.length >= 3 ? [p[0]!, p[1]!, p[2]!] : [0, 0, 0];
       if (shown === session.generation) void selection.decodeAt(z, false, scene);
@@ -202,19 +185,11 @@ export class BookmarksState {
   /** Deletes a bookmark once the user confirms. */
   async remove(name: string): Promise<void> {
     const { calls, confirm, session } = this.#d;
-    this.#error = null;
+    calls.notices.dismiss('bookmarks');
     const shown = session.generation;
     const ok = await confirm.ask('Delete the bookmark?', `Delete the bookmark “${name}”? Its file in the model folder is removed.`, 'Delete');
     if (!ok || shown !== session.generation) return;
-    try {
-      this.#list = await calls.api.deleteBookmark({ name });
-    } catch (err) {
-      this.#refused(err);
-    }
-  }
-
-  #refused(err: unknown): void {
-    if (refused(err, 'MODEL_CHANGED') || refused(err, 'DISCONNECTED')) this.#d.calls.fail(err);
-    else this.#error = err instanceof Error ? err.message : String(err);
+    const list = await calls.act(() => calls.api.deleteBookmark({ name }), 'bookmarks');
+    if (list) this.#list = list;
   }
 }

@@ -3,9 +3,10 @@ export type Tone = 'info' | 'error';
 /**
  * The controls an engine's refusal is shown beside: training a new model
  * (the data and its settings), the running model's controls, the model
- * folder, an import, an explore view, an export, the scatter's points and projection.
+ * folder, an import, an explore view, an export, the scatter's points and
+ * projection, the attribute vectors, the bookmarks, and the selection panel.
  */
-export type Place = 'train' | 'training' | 'models' | 'import' | 'explore' | 'export' | 'scatter';
+export type Place = 'train' | 'training' | 'models' | 'import' | 'explore' | 'export' | 'scatter' | 'vectors' | 'bookmarks' | 'selection';
 
 /** The line at the top right: what just happened, or what went wrong. */
 export class Notices {

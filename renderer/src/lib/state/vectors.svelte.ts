@@ -1,7 +1,6 @@
 import type { Output } from '../../../../src/contract/index.js';
 import type { AttributeVector } from '../../../../src/contract/shapes.js';
 import { latestOnly } from '../../../../src/rpc/client.js';
-import { refused } from '../refusals.js';
 import {
   combine,
   describeTerms,
@@ -25,11 +24,11 @@ type Images = Output<'decode'>;
  * The current model's attribute vectors and what is done with them: made
  * from the selection (mean of it − mean of the rest, or of a group set aside
  * as A − the selection), followed from the picked point or the marker with a
- * slider and a strip of decodes, and combined in expressions.
+ * slider and a strip of decodes, and combined in expressions. What the
+ * engine refuses here is shown beside the panel (the place 'vectors').
  */
 export class VectorsState {
   #list = $state.raw<AttributeVector[]>([]);
-  #error = $state<string | null>(null);
   /** A selection set aside, to make "mean of A − mean of B" with B the selection. */
   #a = $state.raw<ImageGroup | null>(null);
   /** The vector followed with the slider, and how far (in lengths of it). */
@@ -58,10 +57,6 @@ export class VectorsState {
 
   get list(): readonly AttributeVector[] {
     return this.#list;
-  }
-  /** The last refusal of something asked here, in words. */
-  get error(): string | null {
-    return this.#error;
   }
   get a(): ImageGroup | null {
     return this.#a;
@@ -99,10 +94,6 @@ export class VectorsState {
     return d.kind === 'point' ? d.mean.image : d.image;
   }
 
-  dismiss(): void {
-    this.#error = null;
-  }
-
   /** Asks the engine for the model's vectors (a new model was shown). */
   async refresh(): Promise<void> {
     const shown = this.#session.generation;
@@ -115,7 +106,7 @@ export class VectorsState {
     this.#arith = null;
     this.#arithError = null;
     if (!this.#session.model) return;
-    const list = await this.#calls.background(() => this.#calls.api.listVectors({}));
+    const list = await this.#calls.background(() => this.#calls.api.listVectors({}), 'vectors');
     if (list && shown === this.#session.generation) this.#list = list;
   }
 
@@ -141,49 +132,29 @@ export class VectorsState {
   /** Makes a vector from the selection and keeps it under `name` (one of that name is replaced). */
   async saveFromSelection(name: string): Promise<boolean> {
     const trimmed = name.trim();
+    // The panel keeps its button off in these cases; asked anyway, the reason stands where a refusal would.
+    const refuse = (why: string) => {
+      this.#calls.notices.tellAt('vectors', why);
+      return false;
+    };
     const wrong = nameProblem(trimmed);
-    if (wrong) {
-      this.#error = wrong;
-      return false;
-    }
+    if (wrong) return refuse(wrong);
     const d = this.draft();
-    if ('error' in d) {
-      this.#error = d.error;
-      return false;
-    }
-    return this.#save({ name: trimmed, description: d.description, vector: d.vector });
-  }
-
-  async #save(v: AttributeVector): Promise<boolean> {
-    this.#error = null;
+    if ('error' in d) return refuse(d.error);
+    const v: AttributeVector = { name: trimmed, description: d.description, vector: d.vector };
     const shown = this.#session.generation;
-    try {
-      const list = await this.#calls.api.saveVector(v);
-      if (shown === this.#session.generation) this.#list = list;
-      return true;
-    } catch (err) {
-      this.#refused(err);
-      return false;
-    }
+    const list = await this.#calls.act(() => this.#calls.api.saveVector(v), 'vectors');
+    if (!list) return false;
+    if (shown === this.#session.generation) this.#list = list;
+    return true;
   }
 
   async remove(name: string): Promise<void> {
-    this.#error = null;
     const shown = this.#session.generation;
-    try {
-      const list = await this.#calls.api.deleteVector({ name });
-      if (shown !== this.#session.generation) return;
-      this.#list = list;
-      if (this.#moving === name) this.follow(null);
-    } catch (err) {
-      this.#refused(err);
-    }
-  }
-
-  #refused(err: unknown): void {
-    // A model replaced in another window, or a lost link: the app's own sentence, and this window catches up.
-    if (refused(err, 'MODEL_CHANGED') || refused(err, 'DISCONNECTED')) this.#calls.fail(err);
-    else this.#error = err instanceof Error ? err.message : String(err);
+    const list = await this.#calls.act(() => this.#calls.api.deleteVector({ name }), 'vectors');
+    if (!list || shown !== this.#session.generation) return;
+    this.#list = list;
+    if (this.#moving === name) this.follow(null);
   }
 
   /** Chooses the vector the slider follows (null: none), back at t = 0; the panel then decodes from the picked point. */
@@ -211,7 +182,7 @@ export class VectorsState {
     if (!z || !v || v.length !== z.length) return;
     const shown = this.#session.generation;
     const image = await this.#decodeLatest(moveAlong(z, v, t)).catch((err: unknown) => {
-      this.#calls.fail(err);
+      this.#calls.fail(err, 'vectors');
       return undefined;
     });
     if (image && shown === this.#session.generation && this.#t === t) this.#moved = image;
@@ -226,7 +197,7 @@ export class VectorsState {
     STRIP_TS.forEach((t, k) => all.set(moveAlong(z, v, t), k * z.length));
     const shown = this.#session.generation;
     const name = this.#moving;
-    const images = await this.#calls.background(() => this.#calls.api.decode({ z: all }));
+    const images = await this.#calls.background(() => this.#calls.api.decode({ z: all }), 'vectors');
     if (images && shown === this.#session.generation && name === this.#moving) this.#strip = images;
   }
 
@@ -250,7 +221,7 @@ export class VectorsState {
     const sum = combine(parsed.terms, this.#list, z.length);
     const result = Float32Array.from(z, (v, d) => v + sum[d]!);
     const shown = this.#session.generation;
-    const image = await this.#calls.background(() => this.#calls.api.decode({ z: result }));
+    const image = await this.#calls.background(() => this.#calls.api.decode({ z: result }), 'vectors');
     if (image && shown === this.#session.generation) this.#arith = { expression: describeTerms(parsed.terms), image };
   }
 }
