@@ -50,7 +50,8 @@ export class LatentState {
 
   /** A projection's progress, from the engine's `projecting` events. */
   setProgress(p: Payload<'projecting'> | null): void {
-    this.#progress = p;
+    // Another window's projection reports to every window: only this one's own request shows its progress here.
+    if (this.#inFlight || p === null) this.#progress = p;
   }
 
   /** Shows other images or another projection, and fetches the points placed that way. */
@@ -134,6 +135,12 @@ export class LatentState {
     } finally {
       if (ticket === this.#ticket) this.#inFlight = false;
     }
+  }
+
+  /** Where one latent point lies in the scatter now shown (null before any points, or when it fails). */
+  async place(z: Float32Array): Promise<[number, number, number] | null> {
+    const r = await this.#calls.background(() => this.#calls.api.project({ z }), 'scatter');
+    return r?.positions ? [r.positions[0]!, r.positions[1]!, r.positions[2]!] : null;
   }
 
   /** The test image under the cursor; undefined when a newer hover overtook it or it failed (a hover says nothing). */

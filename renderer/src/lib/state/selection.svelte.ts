@@ -79,6 +79,19 @@ export class SelectionState {
     }
   }
 
+  /**
+   * The points were placed anew (another projection or set): the marker's z
+   * is placed again with `place` and the marker moves there; a projection
+   * with no way back (UMAP) places it all the same, and a missing place
+   * hides it.
+   */
+  async replaceMarker(place: (z: Float32Array) => Promise<ScenePoint | null>): Promise<void> {
+    const d = this.#detail;
+    if (d?.kind !== 'space') return;
+    const p = await place(d.z);
+    if (this.#detail === d) this.#marker = p;
+  }
+
   /** Forgets everything picked in a model that is no longer shown. */
   clear(): void {
     this.#selected = null;
