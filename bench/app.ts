@@ -1,7 +1,8 @@
 // Figures for the app: decode round trip over the WebSocket (p50/p95 over
 // 1,000 requests while idle, then p50/p95/max over 300 requests, 0–20 ms
 // apart, while a model trains on all 60,000 MNIST images), click-to-image in
-// the browser, and scatter frame times at 10,000 and 70,000 points in headless
+// the browser, picking latency and the frame at 70,000 encoded points (both
+// sets), and scatter frame times at 10,000 and 70,000 points in headless
 // Chromium (software WebGL).
 //   npm run bench:app      (builds the renderer first)
 import WebSocket from 'ws';
@@ -110,6 +111,49 @@ const clicks: number[] = await page.evaluate(async () => {
   return out;
 });
 console.log(`click to decoded image drawn (browser, reconstruct with 4 samples): ${fmt(clicks)}`);
+
+// Every point: both sets (70,000) through the app's own control, then picking and frames at that count.
+await page.selectOption('[data-testid=point-set]', 'both');
+await page.waitForFunction(() => window.latentExplorerScatter?.screenPosition(69999) != null, undefined, { timeout: 120_000 });
+await page.waitForTimeout(500);
+const picking = await page.evaluate(() => {
+  const v = window.latentExplorerScatter!;
+  const rect = v.canvas.getBoundingClientRect();
+  const afterMove: number[] = [];
+  const warm: number[] = [];
+  const hits: number[] = [];
+  const start = v.pose();
+  for (let k = 0; k < 10; k++) {
+    // A camera move leaves the screen index stale: the next pick rebuilds it.
+    v.setPose({ position: [start.position[0] + (k + 1) * 0.01, start.position[1], start.position[2]], target: start.target });
+    let t = performance.now();
+    v.pick(rect.left + rect.width / 2, rect.top + rect.height / 2);
+    afterMove.push(performance.now() - t);
+    for (let j = 0; j < 100; j++) {
+      const x = rect.left + Math.random() * rect.width;
+      const y = rect.top + Math.random() * rect.height;
+      t = performance.now();
+      hits.push(v.pick(x, y) >= 0 ? 1 : 0);
+      warm.push(performance.now() - t);
+    }
+  }
+  v.setPose(start);
+  const gl = v.canvas.getContext('webgl2')!;
+  const px = new Uint8Array(4);
+  const frame = () => {
+    v.renderNow();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  };
+  for (let i = 0; i < 5; i++) frame();
+  const t = performance.now();
+  for (let i = 0; i < 40; i++) frame();
+  return { afterMove, warm, hitShare: hits.reduce((a, b) => a + b, 0) / hits.length, frame: (performance.now() - t) / 40 };
+});
+console.log(`picking at 70,000 points (both sets, the app's own points): first pick after a camera move (builds the screen index) ${fmt(picking.afterMove)}`);
+console.log(`  later picks ${fmt(picking.warm)}; ${Math.round(picking.hitShare * 100)}% of random pixels found a point`);
+console.log(`  scatter frame at 70,000 encoded points: ${picking.frame.toFixed(1)} ms (${(1000 / picking.frame).toFixed(0)} fps), SwiftShader WebGL`);
+await page.selectOption('[data-testid=point-set]', 'test');
+await page.waitForFunction(() => window.latentExplorerScatter?.screenPosition(10000) == null);
 
 /** Mean time of a drawn scatter frame at n points, measured in the page. */
 function frameMs(n: number): Promise<number> {

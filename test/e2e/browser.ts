@@ -223,3 +223,23 @@ export async function startApp(initScript?: string): Promise<AppUnderTest> {
     },
   };
 }
+
+/**
+ * The app with a small model trained from the form (latent dims, one epoch
+ * on `limit` images) and its points drawn with their axes; screenshots of a
+ * failed training land in `out`. Gives the app and how many points it shows.
+ */
+export async function startTrained(out: string, latent = 3, limit = 2000): Promise<{ app: AppUnderTest; count: number }> {
+  const app = await startApp();
+  const page = app.page;
+  await page.fill('[data-testid=latent]', String(latent));
+  await trainFromForm(page, 1, limit);
+  await waitStatus(page, 'done', out);
+  const count = (await app.engine.latentPoints({})).count;
+  await page.waitForFunction((n) => {
+    const v = (window as unknown as { latentExplorerScatter: ScatterHook }).latentExplorerScatter;
+    return v.screenPosition(n - 1) !== null && v.axisTexts().length > 0;
+  }, count);
+  await page.waitForTimeout(300);
+  return { app, count };
+}

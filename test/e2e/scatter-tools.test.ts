@@ -5,7 +5,7 @@ import path from 'node:path';
 import pointInPolygon from 'point-in-polygon';
 import type { Page } from 'playwright-core';
 import type { ScatterHook } from '../../renderer/src/lib/scatter/test-hook.js';
-import { clickablePoint, labelColourCounts, openApp, startApp, trainFromForm, waitStatus, type AppUnderTest } from './browser.js';
+import { clickablePoint, labelColourCounts, openApp, startTrained, type AppUnderTest } from './browser.js';
 
 // The scatter's own tools in the browser mode: box and lasso selection on
 // the points' places on screen, the selection highlighted, the point style,
@@ -20,18 +20,8 @@ type Box = { x0: number; y0: number; x1: number; y1: number };
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  app = await startApp();
+  ({ app, count } = await startTrained(OUT));
   page = app.page;
-  await page.fill('[data-testid=latent]', '3');
-  await trainFromForm(page, 1, 2000);
-  await waitStatus(page, 'done', OUT);
-  count = (await app.engine.latentPoints({})).count;
-  // The points of the trained model are drawn, with their axes.
-  await page.waitForFunction((n) => {
-    const v = (window as unknown as Hooked).latentExplorerScatter;
-    return v.screenPosition(n - 1) !== null && v.axisTexts().length > 0;
-  }, count);
-  await page.waitForTimeout(300);
 });
 
 after(async () => {

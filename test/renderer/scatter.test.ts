@@ -4,6 +4,8 @@ import * as THREE from 'three';
 import { bounds, buildBuffers, chosenRows, labelCounts, posteriorSigma, uncertaintyScales } from '../../renderer/src/lib/scatter/buffers.js';
 import { rayPlanePoint, sceneToLatent } from '../../renderer/src/lib/scatter/picking.js';
 import { ScreenIndex } from '../../renderer/src/lib/scatter/screen-index.js';
+import { chooseThumbnails } from '../../renderer/src/lib/scatter/lod.js';
+import { AtlasCells, atlasLayout } from '../../renderer/src/lib/scatter/atlas.js';
 import { axisTicks, niceStep, niceTicks, tickLabel } from '../../renderer/src/lib/scatter/axes.js';
 import { PALETTE } from '../../renderer/src/lib/palette.js';
 import { projectTo3d } from '../../src/latent/projection.js';
@@ -206,4 +208,102 @@ test('stale answers lose: only the newest call of latestOnly delivers', async ()
   resolvers[0]!('');
   assert.equal(await b, 'second');
   assert.equal(await a, undefined);
+});
+
+/** Points already on screen: x, y in CSS px and a depth (smaller is nearer), as a ScreenIndex holds them. */
+function onScreen(points: [number, number, number][], rows = points.map((_, i) => i)) {
+  return { rows, xy: points.flatMap(([x, y]) => [x, y]), depth: points.map(([, , d]) => d) };
+}
+
+test('thumbnails: one per spot on screen, the nearer winning where two would overlap', () => {
+  // Rows 0 and 1 overlap (10 px apart, thumbnails 32 px): the nearer, row 1, wins; row 2 is clear of both.
+  const pts = onScreen([
+    [100, 100, 0.5],
+    [110, 105, 0.2],
+    [200, 100, 0.9],
+  ]);
+  assert.deepEqual(chooseThumbnails(pts, 400, 300, 32, 10), [1, 2]);
+  // Just far enough apart along x: both.
+  assert.deepEqual(
+    chooseThumbnails(
+      onScreen([
+        [100, 100, 0.5],
+        [132, 100, 0.2],
+      ]),
+      400,
+      300,
+      32,
+      10,
+    ),
+    [1, 0],
+  );
+  // Smaller thumbnails make room for all three.
+  assert.deepEqual(new Set(chooseThumbnails(pts, 400, 300, 8, 10)), new Set([0, 1, 2]));
+  // Rows are the points' rows, not their places in the index.
+  assert.deepEqual(chooseThumbnails(onScreen([[50, 50, 0]], [7]), 400, 300, 32, 10), [7]);
+});
+
+test('thumbnails: at most the cap, the nearest first, and only points in view', () => {
+  const grid: [number, number, number][] = [];
+  for (let i = 0; i < 100; i++) grid.push([20 + (i % 10) * 40, 20 + Math.floor(i / 10) * 40, 1 - i / 100]);
+  const all = chooseThumbnails(onScreen(grid), 400, 400, 32, 1000);
+  assert.equal(all.length, 100, 'none overlap: all fit');
+  const capped = chooseThumbnails(onScreen(grid), 400, 400, 32, 25);
+  assert.equal(capped.length, 25);
+  // Depth falls with the row: the 25 nearest are the last 25 rows, nearest first.
+  assert.deepEqual(
+    capped,
+    Array.from({ length: 25 }, (_, i) => 99 - i),
+  );
+  // A point outside the canvas is not in view, however near.
+  assert.deepEqual(
+    chooseThumbnails(
+      onScreen([
+        [-5, 50, 0],
+        [50, 350, 0],
+        [50, 50, 0.5],
+      ]),
+      400,
+      300,
+      32,
+      10,
+    ),
+    [2],
+  );
+  assert.deepEqual(chooseThumbnails(onScreen([]), 400, 300, 32, 10), []);
+});
+
+test('thumbnails: hidden points are never chosen (they are not on screen)', () => {
+  const positions = Float32Array.from([0, 0, 0, 0.5, 0, 0, -0.5, 0, 0]);
+  const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+  const shown = new ScreenIndex(positions, Float32Array.from([1, 1, 1]), identity, 400, 400);
+  assert.deepEqual(new Set(chooseThumbnails(shown, 400, 400, 32, 10)), new Set([0, 1, 2]));
+  const hidden = new ScreenIndex(positions, Float32Array.from([1, 0, 1]), identity, 400, 400);
+  assert.deepEqual(new Set(chooseThumbnails(hidden, 400, 400, 32, 10)), new Set([0, 2]));
+});
+
+test('atlas: cells handed out once each, the least recently used taken back first, kept ones never', () => {
+  const cells = new AtlasCells(3);
+  const none = new Set<number>();
+  assert.deepEqual(cells.place(10, none), { cell: 0, fresh: true });
+  assert.deepEqual(cells.place(11, none), { cell: 1, fresh: true });
+  assert.deepEqual(cells.place(12, none), { cell: 2, fresh: true });
+  // Already placed: the same cell, nothing to write.
+  assert.deepEqual(cells.place(10, none), { cell: 0, fresh: false });
+  // Full: 11 is the least recently used (10 was just used again).
+  assert.deepEqual(cells.place(13, none), { cell: 1, fresh: true });
+  assert.equal(cells.get(11), undefined);
+  // 12 is now the oldest, but kept: 10 goes instead.
+  assert.deepEqual(cells.place(14, new Set([12, 13])), { cell: 0, fresh: true });
+  assert.equal(cells.place(15, new Set([12, 13, 14])), null, 'every cell kept');
+  assert.equal(cells.used, 3);
+  assert.equal(cells.get(12), 2);
+});
+
+test('atlas layout: room for twice the thumbnails where it fits, never wider than the texture', () => {
+  const mnist = atlasLayout(28, 1500);
+  assert.ok(mnist.capacity >= 3000 && mnist.side <= 2048 && mnist.side === mnist.cols * 28, JSON.stringify(mnist));
+  const big = atlasLayout(48, 1500);
+  assert.ok(big.side <= 2048 && big.capacity >= 1500, JSON.stringify(big));
+  assert.deepEqual(atlasLayout(256, 1500, 1024), { cols: 4, side: 1024, capacity: 16 });
 });

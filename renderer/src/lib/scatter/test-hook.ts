@@ -1,10 +1,12 @@
 import type { PointBuffers } from './buffers.js';
+import { THUMBNAIL_CAP } from './thumbnails.js';
 import type { Pose, ScatterTool, ScatterView } from './view.js';
 
 /**
  * What browser tests and benchmarks reach from the page: where a point is
  * drawn, which point is under a pixel, the tool, the axes' texts, how many
- * points are drawn as selected, the camera, and drawing on demand. Only a
+ * points are drawn as selected, which as images and how many prior samples,
+ * the camera, and drawing on demand. Only a
  * test build (`vite build --mode test`) compiles this module in.
  */
 export interface ScatterHook {
@@ -22,6 +24,14 @@ export interface ScatterHook {
   readonly canvas: HTMLCanvasElement;
   /** Frames drawn since the view was mounted, whether asked for or on demand. */
   readonly framesDrawn: number;
+  /** Moves the camera towards (factor < 1) or away from the target. */
+  zoom(factor: number): void;
+  /** The rows drawn as their images now. */
+  thumbnailRows(): number[];
+  /** The most thumbnails drawn at a time. */
+  readonly thumbnailCap: number;
+  /** How many prior samples are drawn. */
+  readonly priorCount: number;
 }
 
 declare global {
@@ -56,6 +66,12 @@ export function exposeScatter(view: ScatterView, setTool: (tool: ScatterTool) =>
     },
     get framesDrawn() {
       return frames;
+    },
+    zoom: (f) => view.zoom(f),
+    thumbnailRows: () => view.thumbnailRows(),
+    thumbnailCap: THUMBNAIL_CAP,
+    get priorCount() {
+      return view.priorCount;
     },
   };
   window.latentExplorerScatter = hook;

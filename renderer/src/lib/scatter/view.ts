@@ -1,13 +1,17 @@
 import * as THREE from 'three';
 import { bounds, type PointBuffers } from './buffers.js';
 import { CameraRig, type Pose } from './camera-rig.js';
-import { rayPlanePoint, type Vec3 } from './picking.js';
+import type { Vec3 } from './picking.js';
 import { Overlays } from './overlays.js';
 import { PointsLayer } from './points-layer.js';
+import { PriorPoints } from './prior-points.js';
 import { RegionDrawer, rowsInRegion } from './region.js';
-import { ScreenIndex } from './screen-index.js';
+import type { ScreenIndex } from './screen-index.js';
+import { ScreenMap } from './screen-map.js';
+import { ThumbnailLayer, type ThumbnailSource } from './thumbnails.js';
 
 export type { Pose } from './camera-rig.js';
+export type { ThumbnailSource } from './thumbnails.js';
 /** How a selection drawn on the scatter combines with the one there is. */
 export type RegionMode = 'replace' | 'add' | 'remove';
 /** What a drag on the scatter does: orbit the camera, or draw a box or a lasso round points. */
@@ -34,10 +38,11 @@ const PICK_PX = 5;
 const CLICK_PX = 4;
 
 /**
- * The latent scatter: the points (points-layer.ts), the axes and markers
- * over them (overlays.ts) and the camera (camera-rig.ts), drawn only when
- * something changes; picking, boxes and lassos work on the points' places on
- * screen (screen-index.ts). Plain TypeScript, so Svelte only mounts and
+ * The latent scatter: the points (points-layer.ts), drawn as their images
+ * where there is room (thumbnails.ts), the prior's samples beside them
+ * (prior-points.ts), the axes and markers over them (overlays.ts) and the
+ * camera (camera-rig.ts), drawn only when something changes; picking, boxes
+ * and lassos work on the points' places on screen (screen-index.ts). Plain TypeScript, so Svelte only mounts and
  * tears it down.
  */
 export class ScatterView {
@@ -46,12 +51,14 @@ export class ScatterView {
   private readonly rig: CameraRig;
   private readonly layer = new PointsLayer(this.scene, window.devicePixelRatio);
   private readonly overlays = new Overlays(this.scene);
+  private readonly prior = new PriorPoints(this.scene, window.devicePixelRatio);
+  private readonly thumbs = new ThumbnailLayer(this.scene, window.devicePixelRatio, () => this.requestRender());
   private readonly resize: ResizeObserver;
   private readonly region: RegionDrawer;
   private buffers: PointBuffers | null = null;
   /** Bumped whenever positions or visibility change, so the screen index knows it is stale. */
   private version = 0;
-  private screen: { key: string; index: ScreenIndex } | null = null;
+  private readonly map: ScreenMap;
   private frame = 0;
   private dim = 3;
   private down: { x: number; y: number; onMarker: boolean } | null = null;
@@ -73,6 +80,7 @@ export class ScatterView {
     host.appendChild(this.renderer.domElement);
     this.region = new RegionDrawer(host);
     this.rig = new CameraRig(this.renderer.domElement, () => this.requestRender());
+    this.map = new ScreenMap(this.renderer.domElement, this.rig);
     this.resize = new ResizeObserver(() => this.fitSize());
     this.resize.observe(host);
     this.listen();
@@ -87,20 +95,21 @@ export class ScatterView {
       this.detach.push(() => el.removeEventListener(type, fn));
     };
     on('pointerdown', (e) => {
-      const onMarker = this.overlays.marker.visible && this.nearMarker(e.clientX, e.clientY);
+      const m = this.map.clientOf(this.overlays.marker.position);
+      const onMarker = this.overlays.marker.visible && Math.hypot(m.x - e.clientX, m.y - e.clientY) < 14;
       this.down = { x: e.clientX, y: e.clientY, onMarker };
       if (onMarker) {
         this.dragging = true;
         this.rig.controls.enabled = false;
         el.setPointerCapture(e.pointerId);
       } else if (this.tool !== 'orbit' && e.button === 0 && this.buffers) {
-        this.region.start(this.tool, this.local(e.clientX, e.clientY));
+        this.region.start(this.tool, this.map.local(e.clientX, e.clientY));
         el.setPointerCapture(e.pointerId);
       }
     });
     on('pointermove', (e) => {
       if (this.dragging) return this.dragMarker(e.clientX, e.clientY, true);
-      if (this.region.region) return this.region.extend(this.local(e.clientX, e.clientY));
+      if (this.region.region) return this.region.extend(this.map.local(e.clientX, e.clientY));
       if (e.buttons === 0) this.events.hover(this.pick(e.clientX, e.clientY), e.clientX, e.clientY);
     });
     on('pointerup', (e) => {
@@ -113,7 +122,7 @@ export class ScatterView {
         return this.dragMarker(e.clientX, e.clientY, false);
       }
       const moved = !d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > CLICK_PX;
-      if (this.region.region && moved) this.region.extend(this.local(e.clientX, e.clientY));
+      if (this.region.region && moved) this.region.extend(this.map.local(e.clientX, e.clientY));
       const region = this.region.end();
       if (region && moved) {
         const index = this.screenIndex();
@@ -130,16 +139,10 @@ export class ScatterView {
   }
 
   private dragMarker(clientX: number, clientY: number, dragging: boolean): void {
-    const p = this.planePoint(clientX, clientY);
+    const p = this.map.planePoint(clientX, clientY);
     if (!p) return;
     this.setMarker(p);
     this.events.pickSpace(p, dragging);
-  }
-
-  /** A client point in CSS pixels from the canvas's top left. */
-  private local(clientX: number, clientY: number): [number, number] {
-    const rect = this.renderer.domElement.getBoundingClientRect();
-    return [clientX - rect.left, clientY - rect.top];
   }
 
   /** Drops a box or lasso being drawn (Escape), selecting nothing. */
@@ -158,6 +161,7 @@ export class ScatterView {
   setTheme(dark: boolean): void {
     this.renderer.setClearColor(dark ? 0x16181d : 0xfafafa, 1);
     this.overlays.setTheme(dark);
+    this.prior.setTheme(dark);
     this.requestRender();
   }
 
@@ -171,6 +175,7 @@ export class ScatterView {
   setPoints(buffers: PointBuffers, dim: number, axisNames: readonly string[] = ['x', 'y', 'z']): void {
     const count = buffers.position.length / 3;
     this.layer.setBuffers(buffers);
+    this.thumbs.setBuffers(buffers);
     this.buffers = buffers;
     this.version++;
     this.overlays.axes.set(buffers.position, dim >= 3 ? 3 : 2, axisNames);
@@ -182,6 +187,7 @@ export class ScatterView {
   /** The size multiplier and opacity of every point. */
   setStyle(style: { size: number; opacity: number }): void {
     this.layer.setStyle(style);
+    this.thumbs.setSize(style.size);
     this.requestRender();
   }
 
@@ -215,9 +221,32 @@ export class ScatterView {
     this.buffers = null;
     this.version++;
     this.layer.clear();
+    this.thumbs.setBuffers(null);
     this.overlays.axes.hide();
     this.cancelRegion();
     this.requestRender();
+  }
+
+  /** Samples of the prior (count × 3 scene positions) drawn beside the points, or none. */
+  setPrior(positions: Float32Array | null): void {
+    this.prior.setPositions(positions);
+    this.requestRender();
+  }
+
+  /** How many prior samples are drawn. */
+  get priorCount(): number {
+    return this.prior.count;
+  }
+
+  /** Draws points as their images from this source where there is room, or (null) all as dots. */
+  setThumbnails(source: ThumbnailSource | null): void {
+    this.thumbs.setSource(source);
+    this.requestRender();
+  }
+
+  /** The rows drawn as images now. */
+  thumbnailRows(): number[] {
+    return this.thumbs.rows();
   }
 
   /** Follows the data again (after a new model, or Reset view). */
@@ -270,52 +299,24 @@ export class ScatterView {
     this.requestRender();
   }
 
-  /**
-   * The visible points on screen, indexed; made again only when the camera,
-   * the canvas's size or the points have changed since the last one.
-   */
+  /** The visible points on screen, indexed (see ScreenMap). */
   private screenIndex(): ScreenIndex | null {
-    if (!this.buffers) return null;
-    const viewProj = this.rig.viewProjection();
-    const rect = this.renderer.domElement.getBoundingClientRect();
-    const key = `${this.version} ${rect.width} ${rect.height} ${viewProj.elements.join(' ')}`;
-    if (this.screen?.key !== key) {
-      this.screen = { key, index: new ScreenIndex(this.buffers.position, this.buffers.visible, viewProj.elements, rect.width, rect.height) };
-    }
-    return this.screen.index;
+    return this.buffers && this.map.index(this.buffers, this.version);
   }
 
   /** The index of the point under the cursor (the nearest on screen within a few pixels, the front one on ties), or -1. */
   pick(clientX: number, clientY: number): number {
     const index = this.screenIndex();
     if (!index) return -1;
-    const [x, y] = this.local(clientX, clientY);
+    const [x, y] = this.map.local(clientX, clientY);
     return index.nearest(x, y, PICK_PX);
-  }
-
-  /** The point under the cursor on the plane through the orbit target facing the camera. */
-  planePoint(clientX: number, clientY: number): Vec3 | null {
-    const rect = this.renderer.domElement.getBoundingClientRect();
-    const { origin, direction } = this.rig.ray(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
-    return rayPlanePoint(origin, direction, this.rig.controls.target.toArray() as Vec3, this.rig.facing());
-  }
-
-  private nearMarker(clientX: number, clientY: number): boolean {
-    const s = this.screenOf(this.overlays.marker.position);
-    return Math.hypot(s.x - clientX, s.y - clientY) < 14;
-  }
-
-  private screenOf(v: THREE.Vector3): { x: number; y: number } {
-    const rect = this.renderer.domElement.getBoundingClientRect();
-    const p = v.clone().project(this.rig.camera);
-    return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
   }
 
   /** Where point i is drawn, in client pixels (for keyboard focus rings and automation). */
   screenPosition(i: number): { x: number; y: number } | null {
     const pos = this.buffers?.position;
     if (!pos || i * 3 >= pos.length) return null;
-    return this.screenOf(new THREE.Vector3(pos[i * 3]!, pos[i * 3 + 1]!, pos[i * 3 + 2]!));
+    return this.map.clientOf(new THREE.Vector3(pos[i * 3]!, pos[i * 3 + 1]!, pos[i * 3 + 2]!));
   }
 
   /** Rotates the camera a little about the target (keyboard orbiting). */
@@ -350,6 +351,10 @@ export class ScatterView {
     const size = this.renderer.getSize(new THREE.Vector2());
     this.overlays.axes.fitScreen(this.rig.camera, size.x, size.y);
     this.renderer.render(this.scene, this.rig.camera);
+    this.thumbs.settle(this.map.key(this.version), () => {
+      const points = this.screenIndex();
+      return points && { points, ...this.map.size() };
+    });
   }
 
   /**
@@ -365,6 +370,8 @@ export class ScatterView {
       this.renderer.setPixelRatio(r);
       this.renderer.setSize(size.x, size.y, false);
       this.layer.setPixelRatio(r);
+      this.thumbs.setPixelRatio(r);
+      this.prior.setPixelRatio(r);
       this.renderNow();
     };
     set(ratio * scale);
@@ -387,6 +394,8 @@ export class ScatterView {
     this.resize.disconnect();
     this.rig.dispose();
     this.layer.dispose();
+    this.thumbs.dispose();
+    this.prior.dispose();
     this.overlays.dispose();
     this.renderer.dispose();
     this.renderer.domElement.remove();
