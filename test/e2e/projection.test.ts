@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ScatterHook } from '../../renderer/src/lib/scatter/test-hook.js';
-import { pageErrors, startApp, trainFromForm, waitStatus, type AppUnderTest } from './browser.js';
+import { clickablePoint, pageErrors, startApp, trainFromForm, waitStatus, type AppUnderTest } from './browser.js';
 
 // The projection controls in the browser mode: which images the scatter
 // shows, and PCA, chosen axes and UMAP (with its progress), each placing
@@ -66,6 +66,25 @@ test('five latent dims start as PCA in 3D; chosen dims as axes place the points 
   const values = /z = \(([^)]*)\)/.exec(z!)?.[1]?.split(',').map(Number) ?? [];
   assert.equal(values.length, 5, `the decoded z: ${z}`);
   assert.deepEqual([values[1], values[2], values[4]], [0, 0, 0], 'dims not shown are decoded at the prior mean');
+  // A picked point's sampled z lie round its mean: violet rays from the mean to each, placed on these axes.
+  const violet = () =>
+    page.evaluate(() => {
+      const src = document.querySelector('[data-testid=scatter-canvas]') as HTMLCanvasElement;
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [src.width, src.height];
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(src, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 0x7c) < 20 && Math.abs(d[i + 1]! - 0x3a) < 20 && Math.abs(d[i + 2]! - 0xed) < 20) n++;
+      return n;
+    });
+  assert.equal(await violet(), 0, 'no rays before a point is picked');
+  const point = await clickablePoint(page, 0, 500);
+  await page.mouse.click(point!.x, point!.y);
+  await page.waitForFunction(() => document.querySelector('[data-testid=decode-panel]')?.textContent?.includes('sample 4'));
+  await page.waitForTimeout(400);
+  assert.ok((await violet()) > 10, 'the sampled z are drawn as rays');
   await page.screenshot({ path: path.join(OUT, 'projection-axes.png') });
 });
 

@@ -205,16 +205,45 @@ export class Axes {
  * round the selected point and an interpolation path. Marker and ring are
  * sized to the cloud, so they read the same at any zoom.
  */
+/** Violet: none of the label colours, and apart from the marker's red. */
+export const DECODED_COLOUR = 0x7c3aed;
+
 export class Overlays {
   readonly axes = new Axes();
   readonly marker = sphere(0xe11d48);
   readonly selection = sphere(0x111111);
   readonly path = new THREE.Line(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0xe11d48 }));
+  /** Decoded points away from their origin (sampled z round a picked point's mean, a point moved along a vector): a ray to each, and a dot at its end. */
+  readonly decoded = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: DECODED_COLOUR }));
+  readonly decodedEnds = new THREE.Points(new THREE.BufferGeometry(), new THREE.PointsMaterial({ color: DECODED_COLOUR, size: 7, sizeAttenuation: false }));
 
   constructor(scene: THREE.Scene) {
     this.path.visible = false;
     this.path.frustumCulled = false;
-    scene.add(this.axes.group, this.marker, this.selection, this.path);
+    for (const o of [this.decoded, this.decodedEnds]) {
+      o.visible = false;
+      o.frustumCulled = false;
+      o.renderOrder = 2;
+    }
+    scene.add(this.axes.group, this.marker, this.selection, this.path, this.decoded, this.decodedEnds);
+  }
+
+  /** Rays from origins to decoded points: pairs of scene points (from, to) one after the other; null hides them. */
+  setDecoded(pairs: Float32Array | null): void {
+    const shown = pairs !== null && pairs.length >= 6;
+    this.decoded.visible = shown;
+    this.decodedEnds.visible = shown;
+    if (!shown) return;
+    const ends = new Float32Array(pairs.length / 2);
+    for (let i = 0; i < pairs.length / 6; i++) ends.set(pairs.subarray(i * 6 + 3, i * 6 + 6), i * 3);
+    for (const [o, values] of [
+      [this.decoded, pairs.slice()],
+      [this.decodedEnds, ends],
+    ] as const) {
+      o.geometry.dispose();
+      o.geometry = new THREE.BufferGeometry();
+      o.geometry.setAttribute('position', new THREE.BufferAttribute(values, 3));
+    }
   }
 
   /** Scales the marker and ring to a cloud of this radius. */
@@ -251,7 +280,7 @@ export class Overlays {
   }
 
   dispose(): void {
-    for (const o of [this.marker, this.selection, this.path]) {
+    for (const o of [this.marker, this.selection, this.path, this.decoded, this.decodedEnds]) {
       o.geometry.dispose();
       (o.material as THREE.Material).dispose();
     }

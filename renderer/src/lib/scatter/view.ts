@@ -286,16 +286,16 @@ export class ScatterView {
     this.requestRender();
   }
 
-  /** Draws a path through scene points (an interpolation), or hides it. */
-  setPath(positions: Float32Array | null): void {
-    this.overlays.setPath(positions);
+  /** Draws an interpolation's path, or the rays to decoded points (pairs of scene points, from and to); null hides them. */
+  setLines(which: 'path' | 'decoded', positions: Float32Array | null): void {
+    if (which === 'path') this.overlays.setPath(positions);
+    else this.overlays.setDecoded(positions);
     this.requestRender();
   }
 
   setSelected(index: number | null): void {
     const pos = this.buffers?.position;
-    const shown = index !== null && !!pos && index * 3 < pos.length;
-    this.overlays.setSelected(shown ? [pos[index * 3]!, pos[index * 3 + 1]!, pos[index * 3 + 2]!] : null);
+    this.overlays.setSelected(index !== null && pos && index * 3 < pos.length ? [pos[index * 3]!, pos[index * 3 + 1]!, pos[index * 3 + 2]!] : null);
     this.requestRender();
   }
 

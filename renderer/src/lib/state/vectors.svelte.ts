@@ -87,6 +87,14 @@ export class VectorsState {
     return d.kind === 'point' ? d.mean.z : d.z;
   }
 
+  /** Where the slider has moved the origin to (z + t·v), or null when nothing is moved. */
+  get movedZ(): Float32Array | null {
+    const z = this.origin;
+    const v = this.#vector(this.#moving);
+    if (!z || !v || v.length !== z.length || this.#t === 0) return null;
+    return moveAlong(z, v, this.#t);
+  }
+
   /** The origin's own decode, to set beside a moved one. */
   get originImage(): Images | null {
     const d = this.#selection.detail;
