@@ -14,6 +14,7 @@ import {
   ProjectionSpecSchema,
   AttributeVectorSchema,
   BookmarkSchema,
+  ViewSchema,
   TrainConfigSchema,
 } from './shapes.js';
 
@@ -93,12 +94,12 @@ export const requests = {
   latentPoints: { input: z.object({ set: PointSetSchema.optional(), projection: ProjectionSpecSchema.optional() }), output: LatentPointsSchema },
   /**
    * Places latent points (count × latentDim), or `prior` samples of N(0, I)
-   * drawn with `seed`, with the projection the scatter shows; null before any
-   * points were placed.
+   * drawn with `seed`, as the points of `view` were placed (by default the
+   * latest placed); null when no points were placed for that view.
    */
   project: {
     input: z.union([
-      z.object({ z: F32 }),
+      z.object({ z: F32, view: ViewSchema.optional() }),
       z.object({
         prior: z.number().int().min(1).max(LIMITS.decodePoints),
         seed: z
@@ -106,6 +107,7 @@ export const requests = {
           .int()
           .min(0)
           .max(2 ** 31 - 1),
+        view: ViewSchema.optional(),
       }),
     ]),
     output: z.object({ positions: F32.nullable() }),
@@ -157,7 +159,8 @@ export const requests = {
    * rows of `cols`; `z` are the latent points decoded (none for denoising).
    */
   explore: {
-    input: ExploreInputSchema,
+    /** A path's positions are placed as the points of `view` were (by default the latest placed). */
+    input: z.intersection(ExploreInputSchema, z.object({ view: ViewSchema.optional() })),
     output: z.object({
       images: ImagesSchema,
       cols: z.number(),
@@ -173,6 +176,8 @@ export const requests = {
       what: z.enum(['latent', 'history', 'selection']),
       /** For 'selection': the image numbers in it (test images first, then training images). */
       indices: z.array(z.number().int().min(0)).max(LIMITS.points).optional(),
+      /** The view whose positions the CSV gives (by default the latest placed); 'latent' exports that view's images. */
+      view: ViewSchema.optional(),
     }),
     output: z.object({ filename: z.string(), text: z.string() }),
   },

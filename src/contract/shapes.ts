@@ -242,6 +242,10 @@ export const ProjectionSpecSchema = z.discriminatedUnion('method', [
 ]);
 export type ProjectionSpec = z.infer<typeof ProjectionSpecSchema>;
 
+/** What a scatter shows: which images, placed how. Later points are placed for a view, so windows that show different ones each get theirs. */
+export const ViewSchema = z.object({ set: PointSetSchema, projection: ProjectionSpecSchema });
+export type View = z.infer<typeof ViewSchema>;
+
 /** The projection the positions were made with: enough to name the axes and to map a scene point back to z where that can be done. */
 export const ProjectionInfoSchema = z.object({
   method: ProjectionSchema,

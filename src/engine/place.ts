@@ -15,12 +15,15 @@ export type Placed = ShownPoints;
  * Encodes the images of a point set with the live weights and places them
  * with the projection asked for; the session keeps the result, so later
  * points (explore paths, `project`, the latent CSV) are placed the same way.
- * A UMAP runs in its own thread and reports its progress; a newer request
- * ends one still running.
+ * A UMAP runs in its own thread and reports its progress; a newer UMAP
+ * request ends one still running.
  */
 export async function placePoints(s: SessionState, vae: VaeModel, dataset: Dataset, set: PointSet, spec: ProjectionSpec): Promise<Placed> {
-  s.placing?.end();
-  s.placing = null;
+  // A newer UMAP ends one still fitting (the user changed their mind); a redraw of another view (a window following training) leaves it be.
+  if (spec.method === 'umap') {
+    s.placing?.end();
+    s.placing = null;
+  }
   const started = performance.now();
   const { first, splits } = splitsOf(dataset, set);
   const count = splits.reduce((n, x) => n + x.count, 0);
@@ -42,7 +45,7 @@ export async function placePoints(s: SessionState, vae: VaeModel, dataset: Datas
   if (spec.method === 'umap') s.emit('projecting', { stage: 'encoding', done: 0, total: count });
   const encoded = await encodeSets(vae, splits, 1000);
   const labels = labelsOf(splits);
-  const base = { set, first, count, encoded, labels };
+  const base = { set, spec, first, count, encoded, labels };
   let placed: Placed;
   if (spec.method === 'umap') {
     const job = placeUmap(encoded.mean, count, k, {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventName, Payload } from '../contract/index.js';
 import type { Session } from '../contract/schemas.js';
-import type { AttributeVector, BatchProgress, EpochRecord, PointSet, ProjectionInfo, TrainConfig } from '../contract/shapes.js';
+import type { AttributeVector, BatchProgress, EpochRecord, PointSet, ProjectionInfo, ProjectionSpec, TrainConfig } from '../contract/shapes.js';
 import { describeDataset, type Dataset } from '../data/dataset.js';
 import type { AdamState } from '../model/optimizer-state.js';
 import type { VaeModel } from '../model/vae-model.js';
@@ -14,6 +14,8 @@ import type { Autosave, Recovery } from './autosave.js';
 /** The scatter's points as last placed. */
 export interface ShownPoints {
   set: PointSet;
+  /** The projection asked for (the view's key with the set). */
+  spec: ProjectionSpec;
   /** Image number of the first row (test images are numbered first, then training images). */
   first: number;
   count: number;
@@ -54,6 +56,8 @@ export class SessionState {
   shown: ShownPoints | null = null;
   /** A projection still being fitted (UMAP): a newer one ends it. */
   placing: { end(): void } | null = null;
+  /** The placements of the views windows show, oldest first (see show). */
+  readonly views = new Map<string, ShownPoints>();
   /** The current model's attribute vectors, kept with it (vectors.json in its folder). */
   vectors: AttributeVector[] = [];
   readonly engineId = randomUUID();
@@ -159,9 +163,43 @@ export class SessionState {
     this.show(null);
   }
 
-  /** Keeps the points the scatter now shows, ending the projection they replace. */
+  /**
+   * Keeps the points a scatter now shows, as the latest and under their view
+   * (point set and projection): windows that show different views each place
+   * their later points with their own. The oldest view beyond a few is ended
+   * (a UMAP's thread); null forgets them all (another model).
+   */
   show(points: ShownPoints | null): void {
-    if (this.shown && this.shown !== points) this.shown.end();
+    if (points === null) {
+      for (const p of this.views.values()) p.end();
+      this.views.clear();
+      this.shown = null;
+      return;
+    }
+    const key = viewKey(points.set, points.spec);
+    const old = this.views.get(key);
+    if (old && old !== points) old.end();
+    this.views.delete(key);
+    this.views.set(key, points);
+    while (this.views.size > VIEWS_KEPT) {
+      const [oldest, p] = this.views.entries().next().value!;
+      p.end();
+      this.views.delete(oldest);
+    }
     this.shown = points;
   }
+
+  /** The points placed for a view, or by default the latest placed. */
+  placedFor(view?: { set: PointSet; projection: ProjectionSpec }): ShownPoints | null {
+    return view ? (this.views.get(viewKey(view.set, view.projection)) ?? null) : this.shown;
+  }
+}
+
+/** Views whose placements are kept at once (each window shows one; a UMAP holds a thread). */
+const VIEWS_KEPT = 4;
+
+/** One key per point set and projection spec, whatever the order its fields came in. */
+export function viewKey(set: PointSet, spec: ProjectionSpec): string {
+  const fields = Object.entries(spec).sort(([a], [b]) => a.localeCompare(b));
+  return `${set}|${JSON.stringify(fields)}`;
 }

@@ -84,7 +84,7 @@ for (const [name, connect] of transports) {
       assert.ok(pts.mean instanceof Float32Array && pts.positions instanceof Float32Array && pts.labels instanceof Int32Array);
       assert.equal(pts.count, 64);
       assert.equal(pts.positions.length, 64 * 3);
-      assert.equal(pts.projection, 'identity');
+      assert.equal(pts.projection.method, 'identity');
       const i = 5;
       const z = pts.mean.slice(i * 3, i * 3 + 3);
       const dec = await c.client.decode({ z });

@@ -142,3 +142,27 @@ test('images read from a folder can be found by their file name, among the point
   const inTest = (await service.findImages({ contains: 'green', among: 'test' })).numbers;
   assert.ok(inTest.every((n) => n < ds.testCount) && inTest.length < 10);
 });
+
+test('windows showing different views each place later points with their own; a view not placed gives none', async () => {
+  const service = await trained();
+  const a = { set: 'test' as const, projection: { method: 'axes' as const, axes: [0, 1] } };
+  const b = { set: 'test' as const, projection: { method: 'axes' as const, axes: [4, 2, 3] } };
+  await service.latentPoints(a);
+  await service.latentPoints(b);
+  const z = Float32Array.from([1, 2, 3, 4, 5]);
+  assert.deepEqual(Array.from((await service.project({ z, view: a })).positions!), [1, 2, 0], 'the first window, after the second placed its own');
+  assert.deepEqual(Array.from((await service.project({ z, view: b })).positions!), [5, 3, 4]);
+  assert.deepEqual(Array.from((await service.project({ z })).positions!), [5, 3, 4], 'by default, the latest placed');
+  assert.equal((await service.project({ z, view: { set: 'both', projection: a.projection } })).positions, null, 'a view nobody placed');
+  const path = await service.explore({ kind: 'interpolate', from: 0, to: 1, steps: 3, path: 'linear', view: a });
+  for (let i = 0; i < 3; i++) assert.equal(path.positions![i * 3 + 2], 0, 'the path lies on the first window’s plane');
+  // A few views are kept; the oldest goes.
+  for (const axes of [
+    [0, 2],
+    [0, 3],
+    [0, 4],
+    [1, 2],
+  ])
+    await service.latentPoints({ projection: { method: 'axes', axes } });
+  assert.equal((await service.project({ z, view: a })).positions, null, 'the oldest view was let go');
+});

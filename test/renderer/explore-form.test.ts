@@ -65,7 +65,9 @@ test('a wrong field has its sentence beside it, and Show sends nothing while it 
   assert.deepEqual(x.errors, { amount: 'p must be above 0 and at most 1.' });
   x.edit('amount', '0.2');
   assert.equal(await x.show(null), true);
-  assert.deepEqual(engine.inputs('explore'), [{ kind: 'denoise', noise: 'saltpepper', amount: 0.2, n: 10, seed: 0, mode: 'mean' }]);
+  // Sent for the view the scatter shows, so a path would be placed where this window's points are.
+  const shown = { set: 'test', projection: { method: 'auto' } };
+  assert.deepEqual(engine.inputs('explore'), [{ kind: 'denoise', noise: 'saltpepper', amount: 0.2, n: 10, seed: 0, mode: 'mean', view: shown }]);
   app.dispose();
 });
 
@@ -79,7 +81,14 @@ test("a field wrong for another view holds up only that view; shift-click uses t
   assert.equal(x.valid, true, 'prior samples have no steps');
   assert.equal(await x.interpolate(3, 7), true, 'a path may have 100');
   assert.deepEqual(x.ends, { from: '3', to: '7' });
-  assert.deepEqual(engine.inputs('explore').at(-1), { kind: 'interpolate', from: 3, to: 7, steps: 100, path: 'linear' });
+  assert.deepEqual(engine.inputs('explore').at(-1), {
+    kind: 'interpolate',
+    from: 3,
+    to: 7,
+    steps: 100,
+    path: 'linear',
+    view: { set: 'test', projection: { method: 'auto' } },
+  });
   app.dispose();
 });
 

@@ -377,7 +377,7 @@ test('showing another set keeps the selection but counts, draws and exports only
   view.search('add');
   assert.deepEqual(view.shown, [12, 13]);
   const r = await view.exportCsv();
-  assert.deepEqual(engine.inputs('exportCsv').at(-1), { what: 'selection', indices: [12, 13] });
+  assert.deepEqual(engine.inputs('exportCsv').at(-1), { what: 'selection', indices: [12, 13], view: { set: 'train', projection: { method: 'auto' } } });
   assert.equal(r?.filename, 'fashion-mnist-latent2-1ep-selection.csv');
   assert.equal(r?.text.split('\n').length, 3);
   await app.latent.choose('test', { method: 'auto' });

@@ -68,7 +68,8 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
       const count = z.length / k;
       if (count > LIMITS.decodePoints)
         throw new UserError('TOO_LARGE', `Placing ${count} points at once is more than ${LIMITS.decodePoints}; ask in smaller parts.`);
-      return { positions: s.shown ? await s.shown.project(z, count) : null };
+      const placed = s.placedFor(input.view);
+      return { positions: placed ? await placed.project(z, count) : null };
     },
 
     findImages: async (input) => {

@@ -15,7 +15,8 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
       const { vae, dataset } = s.requireModel();
       const v = await exploreView(vae, dataset.test, input, (i) => imagesAt(dataset, [i]));
       // A path is drawn in the scatter, placed as the scatter placed the points.
-      const positions = v.path && s.shown ? await s.shown.project(v.z, v.z.length / vae.config.latentDim) : null;
+      const placed = s.placedFor(input.view);
+      const positions = v.path && placed ? await placed.project(v.z, v.z.length / vae.config.latentDim) : null;
       return { images: v.images, cols: v.cols, z: v.z, positions, rowLabels: v.rowLabels, colLabels: v.colLabels };
     },
     exportCsv: async (input) => {
@@ -29,14 +30,16 @@ export function viewHandlers(s: SessionState): Handlers<'explore' | 'exportCsv'>
         const picked = imagesAt(dataset, numbers);
         const enc = await encodeSet(vae, picked, 1000);
         // Scatter positions where the scatter shows these images; a row it does not show has none.
-        const positions = s.shown ? await s.shown.project(enc.mean, enc.count) : null;
+        const placed = s.placedFor(input.view);
+        const positions = placed ? await placed.project(enc.mean, enc.count) : null;
         return {
           filename: `${stem}-selection-${numbers.length}.csv`,
           text: encodedToCsv(enc, picked.labels, positions, dataset.classNames, numbers, picked.files ?? null),
         };
       }
       // The points as the scatter shows them (set, projection and the weights they were encoded with), or the test set placed the latent size's own way.
-      const shown = s.shown ?? (await placePoints(s, vae, dataset, 'test', { method: 'auto' }));
+      const view = input.view ?? { set: 'test', projection: { method: 'auto' } };
+      const shown = s.placedFor(input.view) ?? (await placePoints(s, vae, dataset, view.set, view.projection));
       const numbers = Array.from({ length: shown.count }, (_, i) => shown.first + i);
       return {
         filename: `${stem}-${shown.set === 'both' ? 'all' : shown.set}-latent.csv`,

@@ -11,6 +11,7 @@ import { GroupState } from './group.svelte.js';
 import { CameraLink, ScatterStyle } from './style.svelte.js';
 import { LatentState } from './latent.svelte.js';
 import { PriorLayer } from './prior.svelte.js';
+import { DecodedPoints } from './decoded.svelte.js';
 import { ModelActions } from './models.js';
 import { Notices } from './notices.svelte.js';
 import { SelectionState } from './selection.svelte.js';
@@ -47,6 +48,8 @@ export class AppState {
   readonly latent: LatentState;
   /** The prior's samples, drawn beside the encoded points when asked. */
   readonly prior: PriorLayer;
+  /** Decoded points drawn in the scatter (sampled z, a point moved along a vector). */
+  readonly decoded: DecodedPoints;
   readonly strip: StripState;
   readonly selection: SelectionState;
   /** The images chosen with the box, the lasso, a label or a search. */
@@ -79,8 +82,8 @@ export class AppState {
     this.prior = new PriorLayer(this.calls, this.latent);
     this.strip = new StripState(this.calls, this.session);
     this.selection = new SelectionState(this.calls, this.session);
-    this.explore = new ExploreState(this.calls, this.session);
-    this.exports = new ExportsState(this.calls);
+    this.explore = new ExploreState(this.calls, this.session, () => this.latent.view);
+    this.exports = new ExportsState(this.calls, () => this.latent.view);
     this.models = new ModelActions({
       calls: this.calls,
       session: this.session,
@@ -93,6 +96,7 @@ export class AppState {
     const keep = { calls: this.calls, session: this.session, latent: this.latent, selection: this.selection, group: this.group };
     this.vectors = new VectorsState(keep);
     this.bookmarks = new BookmarksState({ ...keep, style: this.style, camera: this.camera, confirm: this.confirm, vectors: this.vectors });
+    this.decoded = new DecodedPoints(this.latent, this.selection, this.vectors);
   }
 
   /** Subscribes to the engine and shows its session. */

@@ -1,3 +1,4 @@
+import type { View } from '../../../../src/contract/shapes.js';
 import type { Input, Output } from '../../../../src/contract/index.js';
 import { differentDims, EXPLORE_FIELDS as F, numberField, ONE_DIM, RULES } from '../../../../src/contract/fields.js';
 import type { Calls } from './calls.js';
@@ -74,7 +75,11 @@ export class ExploreState {
   readonly #calls: Calls;
   readonly #session: SessionMirror;
 
-  constructor(calls: Calls, session: SessionMirror) {
+  /** The view the scatter shows, so a path is drawn where its points are (another window may show another). */
+  readonly #view: () => View | undefined;
+
+  constructor(calls: Calls, session: SessionMirror, view: () => View | undefined = () => undefined) {
+    this.#view = view;
     this.#calls = calls;
     this.#session = session;
   }
@@ -208,7 +213,8 @@ export class ExploreState {
 
   async run(input: Input<'explore'>): Promise<void> {
     const shown = this.#session.generation;
-    const r = await this.#calls.act(() => this.#calls.api.explore(input), 'explore');
+    const view = this.#view();
+    const r = await this.#calls.act(() => this.#calls.api.explore(view ? { ...input, view } : input), 'explore');
     if (r && shown === this.#session.generation) {
       this.#result = r;
       this.#tab = 'result';

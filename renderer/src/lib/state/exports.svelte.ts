@@ -1,3 +1,4 @@
+import type { View } from '../../../../src/contract/shapes.js';
 import type { Output } from '../../../../src/contract/index.js';
 import { FIELDS, problem, RULES } from '../../../../src/contract/fields.js';
 import type { ImageSet } from '../images.js';
@@ -23,7 +24,11 @@ export class ExportsState {
   #mode = $state<ReconstructionMode>('mean');
   readonly #calls: Calls;
 
-  constructor(calls: Calls) {
+  /** The view the scatter shows: the latent CSV gives its images and their places in it. */
+  readonly #view: () => View | undefined;
+
+  constructor(calls: Calls, view: () => View | undefined = () => undefined) {
+    this.#view = view;
     this.#calls = calls;
   }
 
@@ -54,7 +59,8 @@ export class ExportsState {
   }
 
   csv(what: 'latent' | 'history'): Promise<Output<'exportCsv'> | undefined> {
-    return this.#calls.act(() => this.#calls.api.exportCsv({ what }), 'export');
+    const view = this.#view();
+    return this.#calls.act(() => this.#calls.api.exportCsv(view ? { what, view } : { what }), 'export');
   }
 
   /** The first test images above their reconstructions, in the mode chosen. */

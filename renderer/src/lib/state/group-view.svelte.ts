@@ -210,6 +210,6 @@ export class GroupView {
   /** The engine's CSV of the shown images of the selection, to be saved under its filename. */
   exportCsv(): Promise<Output<'exportCsv'> | undefined> {
     const indices = this.shown;
-    return this.#calls.act(() => this.#calls.api.exportCsv({ what: 'selection', indices }), 'selection');
+    return this.#calls.act(() => this.#calls.api.exportCsv({ what: 'selection', indices, view: this.#latent.view }), 'selection');
   }
 }

@@ -1,5 +1,5 @@
 import type { Output, Payload } from '../../../../src/contract/index.js';
-import type { PointSet, ProjectionSpec } from '../../../../src/contract/shapes.js';
+import type { PointSet, ProjectionSpec, View } from '../../../../src/contract/shapes.js';
 import { latestOnly } from '../../../../src/rpc/client.js';
 import { refused } from '../refusals.js';
 import type { Calls } from './calls.js';
@@ -42,6 +42,11 @@ export class LatentState {
 
   get spec(): ProjectionSpec {
     return this.#spec;
+  }
+
+  /** What this window's scatter shows: the engine places later points (paths, the marker, the prior) for it. */
+  get view(): View {
+    return { set: this.#set, projection: this.#spec };
   }
 
   get progress(): Payload<'projecting'> | null {
@@ -139,8 +144,14 @@ export class LatentState {
 
   /** Where one latent point lies in the scatter now shown (null before any points, or when it fails). */
   async place(z: Float32Array): Promise<[number, number, number] | null> {
-    const r = await this.#calls.background(() => this.#calls.api.project({ z }), 'scatter');
-    return r?.positions ? [r.positions[0]!, r.positions[1]!, r.positions[2]!] : null;
+    const p = await this.placeMany(z);
+    return p ? [p[0]!, p[1]!, p[2]!] : null;
+  }
+
+  /** Where latent points (count × latentDim) lie in the scatter now shown: count × 3, or null. */
+  async placeMany(z: Float32Array): Promise<Float32Array | null> {
+    const r = await this.#calls.background(() => this.#calls.api.project({ z, view: this.view }), 'scatter');
+    return r?.positions ?? null;
   }
 
   /** The test image under the cursor; undefined when a newer hover overtook it or it failed (a hover says nothing). */

@@ -42,7 +42,7 @@ export class PriorLayer {
     if (!this.#shown || !pts) return;
     if (this.#placedFor === pts) return;
     this.#placedFor = pts;
-    const placed = await this.#calls.background(() => this.#calls.api.project({ prior: PRIOR_SAMPLES, seed: 1 }), 'scatter');
+    const placed = await this.#calls.background(() => this.#calls.api.project({ prior: PRIOR_SAMPLES, seed: 1, view: this.#latent.view }), 'scatter');
     // Points replaced while these were placed: the next update places them again.
     if (this.#placedFor === pts && placed) this.#positions = placed.positions;
   }
