@@ -56,6 +56,8 @@ export class SessionState {
   shown: ShownPoints | null = null;
   /** A projection still being fitted (UMAP): a newer one ends it. */
   placing: { end(): void } | null = null;
+  /** The last encoding of each point set while the weights stood still (see encodedSet in place.ts). */
+  readonly encodings = new Map<PointSet, { key: string; vae: VaeModel; encoded: Encoded }>();
   /** The placements of the views windows show, oldest first (see show). */
   readonly views = new Map<string, ShownPoints>();
   /** The current model's attribute vectors, kept with it (vectors.json in its folder). */
@@ -98,6 +100,8 @@ export class SessionState {
   }
 
   setStatus(status: Status, error: string | null = null): void {
+    // The weights may change with the status (a run starts, a stop puts back an epoch's): encodings kept so far are let go.
+    this.encodings.clear();
     this.status = status;
     this.error = error;
     this.emit('status', { status, error });
@@ -160,6 +164,7 @@ export class SessionState {
     this.modelId += 1;
     this.unsaved = false;
     this.vectors = [];
+    this.encodings.clear();
     this.show(null);
   }
 

@@ -5,6 +5,7 @@ import { createEngine } from '../../src/engine/engine-service.js';
 import { DEFAULT_TRAIN } from '../../src/contract/defaults.js';
 import type { EventName, Payload } from '../../src/contract/index.js';
 import { setupTf } from '../helpers/tf.js';
+import { nearest } from '../../src/latent/neighbours.js';
 import { tempDir, writeSyntheticFolder } from '../helpers/fixtures.js';
 import { writeClassFolder } from '../helpers/image-fixtures.js';
 
@@ -165,4 +166,25 @@ test('windows showing different views each place later points with their own; a 
   ])
     await service.latentPoints({ projection: { method: 'axes', axes } });
   assert.equal((await service.project({ z, view: a })).positions, null, 'the oldest view was let go');
+});
+
+test('encodings kept while the weights stand still are let go when training changes them: neighbours after Continue are of the new weights', async () => {
+  const service = await trained();
+  const before = await service.latentPoints({});
+  const near = await service.neighbours({ of: { index: 3 }, k: 4 });
+  assert.deepEqual(
+    near.indices,
+    nearest(before.mean, 5, before.mean.subarray(15, 20), 4, 3).map((n) => n.index),
+  );
+  await service.continueTraining({ epochs: 1 });
+  while ((await service.getSession({})).status === 'running') await new Promise((r) => setTimeout(r, 20));
+  const after = await service.latentPoints({});
+  assert.notDeepEqual(Array.from(after.mean), Array.from(before.mean), 'another epoch moved the means');
+  const again = await service.neighbours({ of: { index: 3 }, k: 4 });
+  const want = nearest(after.mean, 5, after.mean.subarray(15, 20), 4, 3);
+  assert.deepEqual(
+    again.indices,
+    want.map((n) => n.index),
+  );
+  again.distances.forEach((d, i) => assert.ok(Math.abs(d - want[i]!.distance) < 1e-5, 'distances of the new means'));
 });

@@ -6,8 +6,8 @@ import { LIMITS } from '../../contract/limits.js';
 import { imagesOf, pixelsPerImage, subset } from '../../data/dataset.js';
 import { checkImage, imagesAt, splitsOf } from '../../data/numbering.js';
 import { DEBIAN_FASHION_DIR, hasStandardFiles } from '../../data/load.js';
-import { decodeZ, encodeSets, reconstruct } from '../../latent/ops.js';
-import { placePoints } from '../place.js';
+import { decodeZ, reconstruct } from '../../latent/ops.js';
+import { encodedSet, placePoints } from '../place.js';
 import { UserError } from '../../contract/errors.js';
 import { Rng } from '../../util/rng.js';
 import type { SessionState } from '../session-state.js';
@@ -137,8 +137,8 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
           throw new UserError('BAD_REQUEST', `Image ${of.index} is not among the images searched (${first}–${first + count - 1}).`);
         }
       }
-      // Encoded with the live weights (100,000 images a second here), so a model still training answers as it stands.
-      const enc = await encodeSets(vae, splits, 1000);
+      // Encoded with the live weights, so a model still training answers as it stands (kept while they stand still).
+      const enc = await encodedSet(s, vae, dataset, input.among ?? 'test');
       const k = enc.latentDim;
       const query = 'index' in of ? enc.mean.subarray((of.index - first) * k, (of.index - first + 1) * k) : of.z;
       const found = nearest(enc.mean, k, query, input.k, 'index' in of ? of.index - first : -1);
