@@ -92,6 +92,8 @@ export const requests = {
    * and explore paths place later points with it.
    */
   latentPoints: { input: z.object({ set: PointSetSchema.optional(), projection: ProjectionSpecSchema.optional() }), output: LatentPointsSchema },
+  /** Stops a UMAP still being fitted (its latentPoints request is refused with STOPPED); whether one was. */
+  stopProjecting: { input: z.object({}), output: z.object({ stopped: z.boolean() }) },
   /**
    * Places latent points (count × latentDim), or `prior` samples of N(0, I)
    * drawn with `seed`, as the points of `view` were placed (by default the

@@ -112,6 +112,24 @@ test('Images draws points as their thumbnails, at most the cap, none piled on an
   const [first] = await placesOf([zoomed[0]!]);
   assert.equal(await page.evaluate(([x, y]) => (window as unknown as Hooked).latentExplorerScatter.pick(x!, y!), [first!.x, first!.y]), zoomed[0]);
 
+  // A selection: the thumbnails outside it fade as the dots do, those in it stay; none fade once it is cleared.
+  const faded = () => page.evaluate(() => (window as unknown as Hooked).latentExplorerScatter.thumbnailFadedRows());
+  assert.deepEqual(await faded(), []);
+  const labels = (await app.engine.latentPoints({})).labels!;
+  const label = labels[zoomed[0]!]!;
+  await page.fill('[data-testid=selection-search]', `label:${label}`);
+  await page.press('[data-testid=selection-search]', 'Enter');
+  await page.waitForFunction(() => (window as unknown as Hooked).latentExplorerScatter.thumbnailFadedRows().length > 0);
+  const out = await faded();
+  assert.deepEqual(
+    out,
+    zoomed.filter((r) => labels[r] !== label),
+    'exactly the drawn thumbnails of other labels fade',
+  );
+  await page.locator('.scatter-panel').screenshot({ path: path.join(OUT, 'scatter-images-selection.png') });
+  await page.click('[data-testid=selection-clear]');
+  await page.waitForFunction(() => (window as unknown as Hooked).latentExplorerScatter.thumbnailFadedRows().length === 0);
+
   // Images off: dots again.
   await page.click('[data-testid=scatter-images]');
   await page.waitForFunction(() => (window as unknown as Hooked).latentExplorerScatter.thumbnailRows().length === 0);

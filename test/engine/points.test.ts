@@ -188,3 +188,16 @@ test('encodings kept while the weights stand still are let go when training chan
   );
   again.distances.forEach((d, i) => assert.ok(Math.abs(d - want[i]!.distance) < 1e-5, 'distances of the new means'));
 });
+
+test('stopProjecting ends a UMAP being fitted: its request is refused as stopped, and there is then nothing to stop', async () => {
+  const service = await trained();
+  const fit = service.latentPoints({ set: 'both', projection: { method: 'umap', dims: 2, seed: 1, neighbours: 10 } });
+  const outcome = fit.then(
+    () => 'finished',
+    (e: Error & { code?: string }) => e.code,
+  );
+  // Once the encoding is done and the thread fits.
+  while (!(await service.stopProjecting({})).stopped) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(await outcome, 'STOPPED');
+  assert.deepEqual(await service.stopProjecting({}), { stopped: false });
+});

@@ -61,3 +61,24 @@ test("a picked point's sampled z are rays from its mean, placed by the engine; n
   assert.equal(app.decoded.pairs, null);
   app.dispose();
 });
+
+test('leaving a UMAP still being fitted asks the engine to stop it; a finished one, or another projection, is left alone', async () => {
+  const engine = new FakeEngine();
+  const w = wire(engine);
+  const app = new AppState(w.client, { modelTag: w.modelTag });
+  await app.init();
+  await settle();
+  const umap = { method: 'umap' as const, dims: 2 as const, seed: 1, neighbours: 15 };
+  const release = engine.holdNext('latentPoints');
+  const fitting = app.latent.choose('test', umap);
+  await settle();
+  await app.latent.choose('test', { method: 'pca', dims: 3 });
+  release();
+  await fitting;
+  assert.equal(engine.inputs('stopProjecting').length, 1, 'the UMAP left mid-fit is stopped');
+  assert.notEqual(app.latent.points?.projection.method, 'umap', 'the projection chosen last is shown, not the stopped UMAP');
+  await app.latent.choose('test', umap);
+  await app.latent.choose('test', { method: 'auto' });
+  assert.equal(engine.inputs('stopProjecting').length, 1, 'a UMAP already fitted has nothing to stop');
+  app.dispose();
+});

@@ -184,6 +184,7 @@ export class FakeEngine implements EngineApi {
         },
       };
     });
+  stopProjecting = (input: Input<'stopProjecting'>) => this.#answer('stopProjecting', input, () => ({ stopped: false }));
   /** Every point placed at the origin. */
   project = (input: Input<'project'>) =>
     this.#answer('project', input, () => ({

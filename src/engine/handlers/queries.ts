@@ -14,7 +14,17 @@ import type { SessionState } from '../session-state.js';
 import type { Handlers } from './types.js';
 
 type QueryMethods =
-  'getSession' | 'listDatasets' | 'latentPoints' | 'project' | 'findImages' | 'decode' | 'reconstruct' | 'testImages' | 'neighbours' | 'reconstructionStrip';
+  | 'getSession'
+  | 'listDatasets'
+  | 'latentPoints'
+  | 'stopProjecting'
+  | 'project'
+  | 'findImages'
+  | 'decode'
+  | 'reconstruct'
+  | 'testImages'
+  | 'neighbours'
+  | 'reconstructionStrip';
 
 /**
  * The requests that read the session and decode with the live weights: they
@@ -52,6 +62,13 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
         health: latentHealth(shown.encoded),
         projection: shown.info,
       };
+    },
+
+    stopProjecting: async () => {
+      const fitting = s.placing;
+      s.placing = null;
+      fitting?.end();
+      return { stopped: fitting !== null };
     },
 
     project: async (input) => {

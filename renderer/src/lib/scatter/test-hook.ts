@@ -28,6 +28,8 @@ export interface ScatterHook {
   zoom(factor: number): void;
   /** The rows drawn as their images now. */
   thumbnailRows(): number[];
+  /** Those of them drawn faint, outside the selection. */
+  thumbnailFadedRows(): number[];
   /** The most thumbnails drawn at a time. */
   readonly thumbnailCap: number;
   /** How many prior samples are drawn. */
@@ -68,7 +70,8 @@ export function exposeScatter(view: ScatterView, setTool: (tool: ScatterTool) =>
       return frames;
     },
     zoom: (f) => view.zoom(f),
-    thumbnailRows: () => view.thumbnailRows(),
+    thumbnailRows: () => view.thumbs.rows(),
+    thumbnailFadedRows: () => view.thumbs.fadedRows(),
     thumbnailCap: THUMBNAIL_CAP,
     get priorCount() {
       return view.priorCount;

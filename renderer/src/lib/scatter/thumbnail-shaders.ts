@@ -9,12 +9,15 @@ import * as THREE from 'three';
 const VERTEX = /* glsl */ `
 attribute vec3 pcolor;
 attribute vec2 cell;
+attribute float fade;
 uniform float size;
 varying vec3 vColor;
 varying vec2 vCell;
+varying float vFade;
 void main() {
   vColor = pcolor;
   vCell = cell;
+  vFade = fade;
   gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
   gl_PointSize = size;
 }`;
@@ -26,15 +29,16 @@ uniform float inset;
 uniform float border;
 varying vec3 vColor;
 varying vec2 vCell;
+varying float vFade;
 void main() {
   vec2 p = gl_PointCoord;
   if (p.x < border || p.x > 1.0 - border || p.y < border || p.y > 1.0 - border) {
-    gl_FragColor = vec4(vColor, 1.0);
+    gl_FragColor = vec4(vColor, vFade);
     return;
   }
   // Half a texel in from the cell's edge, so filtering never reads the next cell.
   vec2 q = clamp((p - border) / (1.0 - 2.0 * border), inset, 1.0 - inset);
-  gl_FragColor = vec4(texture2D(atlas, vCell + q * cellUv).rgb, 1.0);
+  gl_FragColor = vec4(texture2D(atlas, vCell + q * cellUv).rgb, vFade);
 }`;
 
 /**

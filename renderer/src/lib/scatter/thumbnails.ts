@@ -6,6 +6,9 @@ import type { PointBuffers } from './buffers.js';
 import { chooseThumbnails, type ScreenPoints } from './lod.js';
 import { thumbnailMaterial } from './thumbnail-shaders.js';
 
+/** Opacity of a thumbnail outside the selection, as faint as the dots outside it. */
+const FADED = 0.15;
+
 /** Where the thumbnails' images come from: one model's images by number. */
 export interface ThumbnailSource {
   /** The session's generation: images are kept for one model, and dropped when another replaces it. */
@@ -47,6 +50,8 @@ export class ThumbnailLayer {
   /** Rows chosen to be drawn as images, nearest first. */
   private chosen: number[] = [];
   private drawnRows: number[] = [];
+  /** The selection, one byte per row: with one, the thumbnails outside it fade as the dots do. */
+  private highlighted: Uint8Array | null = null;
   private geometry = new THREE.BufferGeometry();
   private readonly material = thumbnailMaterial();
   private readonly points: THREE.Points;
@@ -86,6 +91,12 @@ export class ThumbnailLayer {
     return [...this.drawnRows];
   }
 
+  /** The rows drawn faint: outside the selection, while there is one. */
+  fadedRows(): number[] {
+    const h = this.highlighted;
+    return h ? this.drawnRows.filter((r) => !h[r]) : [];
+  }
+
   /** Images from this source, or (null) dots again. Another model's images are forgotten. */
   setSource(source: ThumbnailSource | null): void {
     if (source && source.generation !== this.generation) {
@@ -106,6 +117,12 @@ export class ThumbnailLayer {
     this.buffers = buffers;
     this.chosen = buffers ? this.chosen.filter((r) => r < buffers.visible.length && buffers.visible[r]! >= 0.5) : [];
     this.draw();
+  }
+
+  /** The selection (one byte per row) or none: thumbnails outside it are drawn faint. */
+  setHighlighted(rows: Uint8Array | null): void {
+    this.highlighted = rows && rows.some((r) => r !== 0) ? rows : null;
+    if (this.drawnRows.length > 0) this.draw();
   }
 
   setSize(size: number): void {
@@ -224,6 +241,8 @@ export class ThumbnailLayer {
     const position: number[] = [];
     const color: number[] = [];
     const cell: number[] = [];
+    const fade: number[] = [];
+    const h = this.highlighted && b && this.highlighted.length === b.position.length / 3 ? this.highlighted : null;
     if (b && src && this.cell > 0) {
       const atlas = this.ensureAtlas();
       const keep = new Set(this.chosen.map((r) => src.first + r));
@@ -245,6 +264,7 @@ export class ThumbnailLayer {
         position.push(b.position[r * 3]!, b.position[r * 3 + 1]!, b.position[r * 3 + 2]!);
         color.push(b.color[r * 3]!, b.color[r * 3 + 1]!, b.color[r * 3 + 2]!);
         cell.push(cx / atlas.side, cy / atlas.side);
+        fade.push(h && !h[r] ? FADED : 1);
       }
       if (written) atlas.texture.needsUpdate = true;
     }
@@ -253,6 +273,7 @@ export class ThumbnailLayer {
     this.geometry.setAttribute('position', new THREE.Float32BufferAttribute(position, 3));
     this.geometry.setAttribute('pcolor', new THREE.Float32BufferAttribute(color, 3));
     this.geometry.setAttribute('cell', new THREE.Float32BufferAttribute(cell, 2));
+    this.geometry.setAttribute('fade', new THREE.Float32BufferAttribute(fade, 1));
     this.points.geometry = this.geometry;
     this.points.visible = rows.length > 0;
     old.dispose();

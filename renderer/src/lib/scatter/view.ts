@@ -52,7 +52,8 @@ export class ScatterView {
   private readonly layer = new PointsLayer(this.scene, window.devicePixelRatio);
   private readonly overlays = new Overlays(this.scene);
   private readonly prior = new PriorPoints(this.scene, window.devicePixelRatio);
-  private readonly thumbs = new ThumbnailLayer(this.scene, window.devicePixelRatio, () => this.requestRender());
+  /** The points drawn as their images (rows drawn, faded ones) for tests and benchmarks to read. */
+  readonly thumbs = new ThumbnailLayer(this.scene, window.devicePixelRatio, () => this.requestRender());
   private readonly resize: ResizeObserver;
   private readonly region: RegionDrawer;
   private buffers: PointBuffers | null = null;
@@ -202,7 +203,7 @@ export class ScatterView {
    * little larger over the rest, which fade. Null: no selection, all drawn alike.
    */
   setHighlighted(rows: Uint8Array | null): void {
-    this.layer.setHighlighted(rows);
+    for (const layer of [this.layer, this.thumbs]) layer.setHighlighted(rows);
     this.requestRender();
   }
 
@@ -242,11 +243,6 @@ export class ScatterView {
   setThumbnails(source: ThumbnailSource | null): void {
     this.thumbs.setSource(source);
     this.requestRender();
-  }
-
-  /** The rows drawn as images now. */
-  thumbnailRows(): number[] {
-    return this.thumbs.rows();
   }
 
   /** Follows the data again (after a new model, or Reset view). */

@@ -20,6 +20,8 @@ export class LatentState {
   #inFlight = false;
   #again = false;
   #ticket = 0;
+  /** Whether the request in flight fits a UMAP. */
+  #fitting = false;
   #stale = $state(false);
   readonly #calls: Calls;
   readonly #session: SessionMirror;
@@ -115,8 +117,11 @@ export class LatentState {
       this.#again = true;
       return;
     }
+    // A UMAP of this window's still being fitted is not wanted any more: its thread would fit on for nothing.
+    if (this.#inFlight && this.#fitting) void this.#calls.api.stopProjecting({}).catch(() => undefined);
     const ticket = ++this.#ticket;
     this.#inFlight = true;
+    this.#fitting = this.#spec.method === 'umap';
     this.#calls.notices.dismiss('scatter');
     try {
       do {
@@ -138,7 +143,10 @@ export class LatentState {
         this.#progress = null;
       } while (this.#again);
     } finally {
-      if (ticket === this.#ticket) this.#inFlight = false;
+      if (ticket === this.#ticket) {
+        this.#inFlight = false;
+        this.#fitting = false;
+      }
     }
   }
 
