@@ -66,6 +66,8 @@ export class SessionState {
   modelId = 0;
   /** Epochs trained since the model was last saved or opened. */
   unsaved = false;
+  /** The autosave folder holds the current model (its last checkpoint, or it was reopened from there): unsaved vectors are kept there too. */
+  autosaved = false;
   recovery: Recovery | null = null;
   autosaveError: string | null = null;
 
@@ -163,6 +165,7 @@ export class SessionState {
     this.modelDir = dir;
     this.modelId += 1;
     this.unsaved = false;
+    this.autosaved = false;
     this.vectors = [];
     this.encodings.clear();
     this.show(null);

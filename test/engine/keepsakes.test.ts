@@ -22,13 +22,13 @@ before(async () => {
   dataFolder = writeSyntheticFolder({ train: 128, test: 32, h: 8, w: 6 });
 });
 
-async function engine(): Promise<Engine> {
+async function engine(dataDir = tempDir('le-data-')): Promise<Engine> {
   const statuses: string[] = [];
   const service = createEngine(
     <E extends EventName>(name: E, payload: Payload<E>) => {
       if (name === 'status') statuses.push((payload as Payload<'status'>).status);
     },
-    { dataDir: tempDir('le-data-') },
+    { dataDir },
   );
   await service.init();
   await service.startTraining({
@@ -142,6 +142,24 @@ test('vectors: at most LIMITS.vectors; an unsaved model keeps them in memory onl
   await e.saveVector({ name: 'v0', description: 'again', vector: [9, 9] });
   assert.equal((await e.listVectors({})).length, LIMITS.vectors);
   assert.equal((await e.getSession({})).modelDir, null);
+});
+
+test('vectors of unsaved training are kept in the autosave beside it, through later checkpoints, and come back with the reopened model', async () => {
+  const dataDir = tempDir('le-data-');
+  const e = await engine(dataDir);
+  await e.saveVector({ name: 'thick', description: 'made here', vector: [1, -2] });
+  const file = path.join(dataDir, 'autosave', 'vectors.json');
+  assert.ok(existsSync(file), 'written beside the autosaved model at once');
+  // Another epoch rewrites the autosave folder: the vectors go back in.
+  await e.continueTraining({ epochs: 1 });
+  while ((await e.getSession({})).status === 'running') await new Promise((r) => setTimeout(r, 20));
+  assert.ok(existsSync(file), 'still there after the checkpoint');
+  // A crash: a new engine on the same data folder offers the model back, with its vectors.
+  const after = createEngine(() => undefined, { dataDir });
+  await after.init();
+  assert.notEqual((await after.getSession({})).recovery, null);
+  await after.recoverAutosave({});
+  assert.deepEqual(await after.listVectors({}), [{ name: 'thick', description: 'made here', vector: [1, -2] }]);
 });
 
 test('a vectors.json that is corrupt, huge, nested deep or a FIFO: the model opens without vectors, and a sentence says why', async () => {

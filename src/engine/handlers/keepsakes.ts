@@ -39,6 +39,8 @@ export function keepsakeHandlers(s: SessionState, serial: Serial): Handlers<Keep
   /** Keeps `next` as the model's vectors, writing them first when the folder is up to date, so a failed write changes nothing. */
   const keepVectors = async (next: Output<'listVectors'>): Promise<Output<'listVectors'>> => {
     if (s.modelDir && !s.unsaved) await writeVectors(s.modelDir, next);
+    // Unsaved training lives in the autosave: its vectors are kept there too (best effort: the autosave only guards against a crash).
+    else if (s.unsaved && s.autosaved) await writeVectors(s.autosave.dir, next).catch(() => undefined);
     s.vectors = next;
     return next;
   };

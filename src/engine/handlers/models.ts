@@ -45,6 +45,7 @@ async function open(s: SessionState, dir: string, signal: AbortSignal, recovered
   s.vectors = kept.vectors;
   s.outcome = kept.problem;
   s.unsaved = recovered;
+  s.autosaved = recovered;
   if (recovered) s.recovery = null;
   s.setStatus(s.history.length > 0 ? 'done' : 'idle');
   return s.snapshot();

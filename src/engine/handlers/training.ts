@@ -1,3 +1,4 @@
+import { writeVectors } from '../../model/keepsakes.js';
 import type { EngineApi } from '../../contract/index.js';
 import type { Session } from '../../contract/schemas.js';
 import type { ModelConfig } from '../../contract/shapes.js';
@@ -52,6 +53,9 @@ function runTraining(s: SessionState, epochs: number): void {
       afterCheckpoint: async () => {
         s.autosaveError = null;
         await s.autosave.checkpointed(s.describeModel());
+        s.autosaved = true;
+        // The checkpoint rewrote the folder: the model's vectors go back in beside it, so a crash loses none of them.
+        if (s.vectors.length > 0) await writeVectors(s.autosave.dir, s.vectors).catch(() => undefined);
       },
       onCheckpointError: (err) => {
         // The write error ends by telling the user to choose another place, which the app cannot offer here.
