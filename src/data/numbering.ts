@@ -50,11 +50,10 @@ export function imagesAt(ds: Dataset, numbers: readonly number[]): ImageSet {
   return { count: numbers.length, height: ds.test.height, width: ds.test.width, channels: ds.test.channels, pixels, labels, ...(named ? { files } : {}) };
 }
 
-/** The splits a point set covers, in numbering order, and the number of its first image. */
-export function splitsOf(ds: Dataset, set: PointSet): { first: number; splits: ImageSet[] } {
-  if (set === 'test') return { first: 0, splits: [ds.test] };
-  if (set === 'train') return { first: ds.test.count, splits: [ds.train] };
-  return { first: 0, splits: [ds.test, ds.train] };
+/** The splits a point set covers, in numbering order, the number of its first image and how many images it holds. */
+export function splitsOf(ds: Dataset, set: PointSet): { first: number; count: number; splits: ImageSet[] } {
+  const splits = set === 'test' ? [ds.test] : set === 'train' ? [ds.train] : [ds.test, ds.train];
+  return { first: set === 'train' ? ds.test.count : 0, count: splits.reduce((n, s) => n + s.count, 0), splits };
 }
 
 /** The labels of a point set's images in numbering order (null when any split has none). */

@@ -4,8 +4,7 @@ import { UserError } from '../contract/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { labelsOf, splitsOf } from '../data/numbering.js';
 import { encodeSets, type Encoded } from '../latent/ops.js';
-import { projectTo3d } from '../latent/projection.js';
-import { placeUmap } from '../latent/umap.js';
+import { placeMeans } from '../latent/place-means.js';
 import type { VaeModel } from '../model/vae-model.js';
 import type { SessionState, ShownPoints } from './session-state.js';
 
@@ -43,8 +42,7 @@ export async function placePoints(s: SessionState, vae: VaeModel, dataset: Datas
     s.placing = null;
   }
   const started = performance.now();
-  const { first, splits } = splitsOf(dataset, set);
-  const count = splits.reduce((n, x) => n + x.count, 0);
+  const { first, count, splits } = splitsOf(dataset, set);
   const k = vae.config.latentDim;
   if (count === 0) throw new UserError('BAD_REQUEST', `The ${set === 'train' ? 'training' : set} set holds no images.`);
   if (count > LIMITS.points) {
@@ -64,30 +62,14 @@ export async function placePoints(s: SessionState, vae: VaeModel, dataset: Datas
   const encoded = await encodedSet(s, vae, dataset, set);
   const labels = labelsOf(splits);
   const base = { set, spec, first, count, encoded, labels };
+  const job = placeMeans(encoded.mean, count, k, spec, (stage, done, total) => s.emit('projecting', { stage, done, total }));
+  if (spec.method === 'umap') s.placing = job;
   let placed: Placed;
-  if (spec.method === 'umap') {
-    const job = placeUmap(encoded.mean, count, k, {
-      dims: spec.dims,
-      seed: spec.seed,
-      neighbours: spec.neighbours,
-      onProgress: (stage, done, total) => s.emit('projecting', { stage, done, total }),
-    });
-    s.placing = job;
-    try {
-      const u = await job.done;
-      placed = { ...base, positions: u.positions, info: { ...u.info, ms: performance.now() - started }, project: u.project, end: u.end };
-    } finally {
-      if (s.placing === job) s.placing = null;
-    }
-  } else {
-    const p = projectTo3d(encoded.mean, count, k, spec);
-    placed = {
-      ...base,
-      positions: p.positions,
-      info: { ...p.info, ms: performance.now() - started },
-      project: async (z, n) => p.project(z, n),
-      end: () => undefined,
-    };
+  try {
+    const p = await job.done;
+    placed = { ...base, ...p, info: { ...p.info, ms: performance.now() - started } };
+  } finally {
+    if (s.placing === job) s.placing = null;
   }
   // A model replaced meanwhile: these points mean nothing for it.
   if (s.modelId !== modelId) {

@@ -52,13 +52,11 @@ export class SessionState {
   modelDir: string | null = null;
   adam: AdamState | null = null;
   job: TrainingJob | null = null;
-  /** The points the scatter shows and how they were placed: explore paths, `project` and the latent CSV place theirs the same way. */
-  shown: ShownPoints | null = null;
   /** A projection still being fitted (UMAP): a newer one ends it. */
   placing: { end(): void } | null = null;
   /** The last encoding of each point set while the weights stood still (see encodedSet in place.ts). */
   readonly encodings = new Map<PointSet, { key: string; vae: VaeModel; encoded: Encoded }>();
-  /** The placements of the views windows show, oldest first (see show). */
+  /** The placements of the views windows show, oldest first, the latest placed last (see show). */
   readonly views = new Map<string, ShownPoints>();
   /** The current model's attribute vectors, kept with it (vectors.json in its folder). */
   vectors: AttributeVector[] = [];
@@ -181,7 +179,6 @@ export class SessionState {
     if (points === null) {
       for (const p of this.views.values()) p.end();
       this.views.clear();
-      this.shown = null;
       return;
     }
     const key = viewKey(points.set, points.spec);
@@ -194,12 +191,11 @@ export class SessionState {
       p.end();
       this.views.delete(oldest);
     }
-    this.shown = points;
   }
 
   /** The points placed for a view, or by default the latest placed. */
   placedFor(view?: { set: PointSet; projection: ProjectionSpec }): ShownPoints | null {
-    return view ? (this.views.get(viewKey(view.set, view.projection)) ?? null) : this.shown;
+    return view ? (this.views.get(viewKey(view.set, view.projection)) ?? null) : ([...this.views.values()].at(-1) ?? null);
   }
 }
 

@@ -10,6 +10,15 @@ export type Projector = (z: Float32Array, count: number) => Float32Array;
 /** What a projection says about itself, less the time it took. */
 export type Described = Omit<ProjectionInfo, 'ms'>;
 
+/** Latent means placed in the scene: their positions, what the projection is, a way to place later points (paths, markers), and its end. */
+export interface Placement {
+  positions: Float32Array;
+  info: Described;
+  project(z: Float32Array, count: number): Promise<Float32Array>;
+  /** Releases what the projection holds: a UMAP's thread (a fit still running is then refused with STOPPED). */
+  end(): void;
+}
+
 export interface Projected {
   project: Projector;
   /** count × 3 scatter coordinates. */

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { UserError } from '../contract/errors.js';
 import { startTsWorker } from '../util/ts-worker.js';
-import type { Described } from './projection.js';
+import type { Placement } from './projection.js';
 
 /** What the UMAP thread is given. */
 export interface UmapJob {
@@ -37,22 +37,12 @@ export interface UmapOptions {
   onProgress?: (stage: 'fitting' | 'placing', done: number, total: number) => void;
 }
 
-/** A fitted UMAP: the points' positions, a way to place more, and its end. */
-export interface PlacedUmap {
-  positions: Float32Array;
-  info: Described;
-  /** Places later points (paths, markers) against the fitted points. */
-  project(z: Float32Array, count: number): Promise<Float32Array>;
-  /** Ends the thread; a fit still running is refused with STOPPED. */
-  end(): void;
-}
-
 /**
  * Fits UMAP to `count` latent means in a thread of its own, seeded: the same
  * means and seed give the same picture. Past `sample` points it is fitted on
  * a seeded sample and the rest placed with UMAP's transform.
  */
-export function placeUmap(mean: Float32Array, count: number, dim: number, opts: UmapOptions): { done: Promise<PlacedUmap>; end(): void } {
+export function placeUmap(mean: Float32Array, count: number, dim: number, opts: UmapOptions): { done: Promise<Placement>; end(): void } {
   const min = 4;
   if (count < min) throw new UserError('BAD_REQUEST', `UMAP needs at least ${min} points; there are ${count}.`);
   const job: UmapJob = { mean, count, dim, dims: opts.dims, seed: opts.seed, neighbours: opts.neighbours, sample: opts.sample ?? UMAP_SAMPLE };
@@ -68,7 +58,7 @@ export function placeUmap(mean: Float32Array, count: number, dim: number, opts: 
     for (const w of waiting.values()) w.reject(new UserError('STOPPED', 'The UMAP these points were placed with has been replaced.'));
     waiting.clear();
   };
-  const done = new Promise<PlacedUmap>((resolve, reject) => {
+  const done = new Promise<Placement>((resolve, reject) => {
     worker.on('message', (m: UmapReply) => {
       if (m.kind === 'progress') opts.onProgress?.(m.stage, m.done, m.total);
       else if (m.kind === 'failed') {

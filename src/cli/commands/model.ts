@@ -17,8 +17,8 @@ import { LoadBar } from '../progress.js';
 import { decodeZ, encodeSet, encodeSets, reconstruct } from '../../latent/ops.js';
 import { checkPng, writeGridPng } from '../png-out.js';
 import { encodedToCsv, neighboursToCsv } from '../../io/csv.js';
-import { projectTo3d, type Described } from '../../latent/projection.js';
-import { placeUmap } from '../../latent/umap.js';
+import type { Placement } from '../../latent/projection.js';
+import { placeMeans } from '../../latent/place-means.js';
 import { filesOf, labelsOf, splitsOf } from '../../data/numbering.js';
 import { describeProjection } from '../../contract/describe.js';
 import type { PointSet, ProjectionSpec } from '../../contract/shapes.js';
@@ -159,28 +159,21 @@ export function registerModelCommands(program: Command): void {
       const { first, splits } = splitsOf(ds, o.split);
       const enc = await encodeSets(model.vae, splits);
       const started = performance.now();
-      let positions: Float32Array;
-      let info: Described;
-      if (spec.method === 'umap') {
-        const bars = { fitting: new LoadBar(process.stderr, 'UMAP fitting'), placing: new LoadBar(process.stderr, 'UMAP placing the rest') };
-        const job = placeUmap(enc.mean, enc.count, enc.latentDim, {
-          ...spec,
-          onProgress: (stage, done, total) => {
-            if (stage === 'placing') bars.fitting.stop();
-            bars[stage].onProgress(done, total);
-          },
-        });
-        try {
-          const u = await job.done;
-          ({ positions, info } = u);
-          u.end();
-        } finally {
-          bars.fitting.stop();
-          bars.placing.stop();
-        }
-      } else {
-        ({ positions, info } = projectTo3d(enc.mean, enc.count, enc.latentDim, spec));
+      // LoadBars draw only on a terminal; a UMAP fits, then places the rest.
+      const bars = { fitting: new LoadBar(process.stderr, 'UMAP fitting'), placing: new LoadBar(process.stderr, 'UMAP placing the rest') };
+      const job = placeMeans(enc.mean, enc.count, enc.latentDim, spec, (stage, done, total) => {
+        if (stage === 'placing') bars.fitting.stop();
+        bars[stage].onProgress(done, total);
+      });
+      let placed: Placement;
+      try {
+        placed = await job.done;
+        placed.end();
+      } finally {
+        bars.fitting.stop();
+        bars.placing.stop();
       }
+      const { positions, info } = placed;
       const numbers = Array.from({ length: enc.count }, (_, i) => first + i);
       await writeFileAtomic(o.out, encodedToCsv(enc, labelsOf(splits), positions, ds.classNames, numbers, filesOf(splits)));
       process.stderr.write(

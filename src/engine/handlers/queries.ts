@@ -145,8 +145,7 @@ export function queryHandlers(s: SessionState): Handlers<QueryMethods> {
 
     neighbours: async (input) => {
       const { vae, dataset } = s.requireModel();
-      const { first, splits } = splitsOf(dataset, input.among ?? 'test');
-      const count = splits.reduce((n, x) => n + x.count, 0);
+      const { first, count } = splitsOf(dataset, input.among ?? 'test');
       const of = input.of;
       if ('index' in of) {
         checkImage(dataset, of.index);
