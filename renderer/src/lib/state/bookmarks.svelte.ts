@@ -169,9 +169,7 @@ export class BookmarksState {
     if (b.picked !== null) void selection.selectPoint(b.picked);
     else if (b.marker) {
       const z = Float32Array.from(b.marker.z);
-      const placed = await calls.background(() => calls.api.project({ z, view: latent.view }), 'bookmarks');
-      const p = placed?.positions;
-      const scene: ScenePoint = p && p.length >= 3 ? [p[0]!, p[1]!, p[2]!] : [0, 0, 0];
+      const scene: ScenePoint = (await latent.place(z, 'bookmarks')) ?? [0, 0, 0];
       if (shown === session.generation) void selection.decodeAt(z, false, scene);
     } else selection.clear();
     const kept = new Set(vectors.list.map((v) => v.name));

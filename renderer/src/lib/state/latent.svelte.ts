@@ -3,6 +3,7 @@ import type { PointSet, ProjectionSpec, View } from '../../../../src/contract/sh
 import { latestOnly } from '../../../../src/rpc/client.js';
 import { refused } from '../refusals.js';
 import type { Calls } from './calls.js';
+import type { Place } from './notices.svelte.js';
 import type { SessionMirror } from './session.svelte.js';
 
 export type LatentPoints = Output<'latentPoints'>;
@@ -150,15 +151,15 @@ export class LatentState {
     }
   }
 
-  /** Where one latent point lies in the scatter now shown (null before any points, or when it fails). */
-  async place(z: Float32Array): Promise<[number, number, number] | null> {
-    const p = await this.placeMany(z);
-    return p ? [p[0]!, p[1]!, p[2]!] : null;
+  /** Where one latent point lies in the scatter now shown (null before any points, or when it fails: said at `where`). */
+  async place(z: Float32Array, where: Place = 'scatter'): Promise<[number, number, number] | null> {
+    const p = await this.placeMany(z, where);
+    return p && p.length >= 3 ? [p[0]!, p[1]!, p[2]!] : null;
   }
 
   /** Where latent points (count × latentDim) lie in the scatter now shown: count × 3, or null. */
-  async placeMany(z: Float32Array): Promise<Float32Array | null> {
-    const r = await this.#calls.background(() => this.#calls.api.project({ z, view: this.view }), 'scatter');
+  async placeMany(z: Float32Array, where: Place = 'scatter'): Promise<Float32Array | null> {
+    const r = await this.#calls.background(() => this.#calls.api.project({ z, view: this.view }), where);
     return r?.positions ?? null;
   }
 
