@@ -108,6 +108,11 @@ test('a selection exports as CSV: one row per image number, with the scatter pos
     assert.equal(Number(r.label), pts.labels![i]);
   }
   await assert.rejects(service.exportCsv({ what: 'selection', indices: [] }), /The selection is empty/);
+  await assert.rejects(
+    service.exportCsv({ what: 'selection', indices: [3, 260] }),
+    /Image 260 does not exist: test images are numbered 0–59, then training images 60–259\./,
+  );
+  await assert.rejects(service.findImages({ contains: 'x', among: 'test' }), /has no file names to search/);
   const all = await service.exportCsv({ what: 'latent' });
   assert.match(all.filename, /-all-latent\.csv$/);
   assert.equal((parse(all.text, { columns: true }) as unknown[]).length, 260);
